@@ -1,0 +1,24 @@
+// The contract every input format implements. Adding a format means adding a module that
+// exports one of these and listing it in registry.ts; the pipeline never changes.
+import type { Location, ReadItem } from '../../model/records.ts';
+
+export type ReaderInput = {
+  path: string;
+  /** Where a previous, interrupted run stopped; readers that cannot seek may re-read and skip. */
+  from: Location;
+  /** Format-specific settings, e.g. a CSV column mapping. */
+  options: ReaderOptions;
+};
+
+export type ReaderOptions = { mapping?: unknown };
+
+export type FormatReader = {
+  name: string;
+  description: string;
+  /** How sure the reader is (0..1) that a file with this start and name is its format. */
+  detect(head: string, path: string): number;
+  read(input: ReaderInput): AsyncGenerator<ReadItem>;
+};
+
+/** A file the reader cannot read at all (as opposed to a bad record, which is quarantined). */
+export class FormatError extends Error {}

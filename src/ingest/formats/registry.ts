@@ -1,0 +1,26 @@
+// The formats Lode reads. A new format is one module here; nothing else changes.
+import type { FormatReader } from './format.ts';
+import { lodeJsonl } from './lode-jsonl.ts';
+import { csv } from './csv.ts';
+
+export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv];
+
+const MIN_CONFIDENCE = 0.5;
+
+export function findFormat(name: string): FormatReader | undefined {
+  return FORMATS.find((f) => f.name === name);
+}
+
+/** The most confident reader for a file, if any is confident enough. */
+export function detectFormat(head: string, path: string): FormatReader | undefined {
+  let best: FormatReader | undefined;
+  let bestScore = 0;
+  for (const format of FORMATS) {
+    const score = format.detect(head, path);
+    if (score > bestScore) {
+      best = format;
+      bestScore = score;
+    }
+  }
+  return bestScore >= MIN_CONFIDENCE ? best : undefined;
+}

@@ -1,0 +1,99 @@
+// Turns reader records into what a store writes: stable ids, epoch times, language, and the
+// words for the fuzzy vocabulary. Pure: no I/O, so it can run beside the database writer.
+import type { AccountRecord, ContactRecord, EventRecord, GroupRecord, Location, LodeRecord } from '../model/records.ts';
+import type { AttachmentRef } from '../model/records.ts';
+import { detectLanguage } from '../extract/language.ts';
+import { isVocabularyWord, tokenize } from '../extract/tokens.ts';
+import { conversationKey, stableId } from './ids.ts';
+import { hasExplicitZone, isoToEpochMs } from './timestamps.ts';
+
+export type PreparedMessage = {
+  kind: 'message' | 'note';
+  uid: string;
+  ref?: string;
+  platform: string;
+  ts?: string;
+  tsMs?: number;
+  from: string;
+  to: string[];
+  group?: string;
+  conversation: string;
+  body: string;
+  lang?: string;
+  attachments: AttachmentRef[];
+  extra?: Record<string, unknown>;
+  flags: string[];
+  location: Location;
+};
+
+export type PreparedEvent = Omit<EventRecord, 'kind'> & { kind: 'event'; uid: string; tsMs?: number; location: Location };
+export type PreparedAccount = AccountRecord & { location: Location };
+export type PreparedContact = ContactRecord & { location: Location };
+export type PreparedGroup = GroupRecord & { location: Location };
+
+export type PreparedItem = PreparedMessage | PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup;
+
+export type PrepareContext = { dataset: string; sourceSha256: string; seenTerms: Set<string>; newTerms: string[] };
+
+const MAX_SEEN_TERMS = 2_000_000;
+
+export function prepareRecord(record: LodeRecord, location: Location, context: PrepareContext): PreparedItem {
+  switch (record.kind) {
+    case 'message':
+    case 'note': {
+      const isNote = record.kind === 'note';
+      const from = isNote ? record.owner : record.from;
+      const to = isNote ? [] : record.to;
+      const group = isNote ? undefined : record.group;
+      const identity = record.ref !== undefined
+        ? [context.dataset, record.platform, record.kind, record.ref]
+        : [context.dataset, context.sourceSha256, String(location.line), String(location.offset)];
+      const tokens = tokenize(record.body);
+      collectTerms(tokens, context);
+      const flags: string[] = [];
+      let tsMs: number | undefined;
+      if (record.ts !== undefined) {
+        tsMs = isoToEpochMs(record.ts);
+        if (!hasExplicitZone(record.ts)) flags.push('timezone-assumed-utc');
+      }
+      return {
+        kind: record.kind,
+        uid: stableId(isNote ? 'n' : 'm', ...identity),
+        ref: record.ref,
+        platform: record.platform,
+        ts: record.ts,
+        tsMs,
+        from,
+        to,
+        group,
+        conversation: isNote ? `notes:${from}` : conversationKey(from, to, group),
+        body: record.body,
+        lang: record.lang ?? detectLanguage(tokens),
+        attachments: isNote ? [] : (record.attachments ?? []),
+        extra: record.extra,
+        flags,
+        location,
+      };
+    }
+    case 'event': {
+      const identity = record.ref !== undefined
+        ? [context.dataset, record.platform, 'event', record.ref]
+        : [context.dataset, context.sourceSha256, String(location.line), String(location.offset)];
+      return { ...record, uid: stableId('v', ...identity), tsMs: record.ts ? isoToEpochMs(record.ts) : undefined, location };
+    }
+    case 'account':
+    case 'contact':
+    case 'group':
+      return { ...record, location };
+  }
+}
+
+function collectTerms(tokens: readonly string[], context: PrepareContext): void {
+  for (const token of tokens) {
+    if (context.seenTerms.has(token) || !isVocabularyWord(token)) continue;
+    // bounded memory: forgetting only means a word may be offered to the store twice
+    if (context.seenTerms.size >= MAX_SEEN_TERMS) context.seenTerms.clear();
+    context.seenTerms.add(token);
+    context.newTerms.push(token);
+  }
+}

@@ -1,0 +1,83 @@
+// Records as readers yield them: the lode-jsonl v1 vocabulary (docs/FORMATS.md).
+// Every format reader translates its input into these, so the pipeline knows one shape only.
+
+/** Where a record sits in its source file: 1-based line and byte offset of its start. */
+export type Location = { line: number; offset: number };
+
+/** A file attached to a message (never the bytes themselves, only what identifies them). */
+export type AttachmentRef = { name?: string; mime?: string; sha256?: string; sizeBytes?: number };
+
+/** A user of a platform as the source describes them. */
+export type AccountRecord = {
+  kind: 'account';
+  platform: string;
+  handle: string;
+  name?: string;
+  device?: { imei?: string; model?: string };
+  extra?: Record<string, unknown>;
+};
+
+/** A message sent by one account to one or more others, possibly inside a group. */
+export type MessageRecord = {
+  kind: 'message';
+  platform: string;
+  ref?: string;
+  ts?: string;
+  from: string;
+  to: string[];
+  group?: string;
+  body: string;
+  lang?: string;
+  attachments?: AttachmentRef[];
+  extra?: Record<string, unknown>;
+};
+
+/** An entry in an owner's contact list: the alias the owner gave another account. */
+export type ContactRecord = {
+  kind: 'contact';
+  platform: string;
+  owner: string;
+  handle: string;
+  alias?: string;
+  extra?: Record<string, unknown>;
+};
+
+/** A note an account's owner wrote on the device (no recipients). */
+export type NoteRecord = {
+  kind: 'note';
+  platform: string;
+  ref?: string;
+  owner: string;
+  ts?: string;
+  body: string;
+  lang?: string;
+  extra?: Record<string, unknown>;
+};
+
+/** A named group conversation and its members. */
+export type GroupRecord = {
+  kind: 'group';
+  platform: string;
+  ref: string;
+  name?: string;
+  members: string[];
+  extra?: Record<string, unknown>;
+};
+
+/** A typed happening of a site database: registration, login, payment, search query. */
+export type EventRecord = {
+  kind: 'event';
+  platform: string;
+  ref?: string;
+  account: string;
+  type: string;
+  ts?: string;
+  fields: Record<string, unknown>;
+};
+
+export type LodeRecord = AccountRecord | MessageRecord | ContactRecord | NoteRecord | GroupRecord | EventRecord;
+
+/** What a reader yields: a record, or a piece it could not read (quarantined, never dropped). */
+export type ReadItem =
+  | { kind: 'record'; record: LodeRecord; location: Location }
+  | { kind: 'malformed'; location: Location; reason: string; excerpt: string };

@@ -1,0 +1,153 @@
+// Schema migrations for the SQLite store. Append only: a released migration never changes;
+// `schema_migrations` records which ones a database has, so old stores upgrade in place.
+
+export type Migration = { version: number; name: string; sql: string };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core model: datasets, sources, accounts, devices, conversations, messages, full text',
+    sql: `
+      CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT,
+        legal_basis TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ingesting', 'complete')),
+        records INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        checkpoint_line INTEGER NOT NULL DEFAULT 0,
+        checkpoint_offset INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        UNIQUE (dataset_id, sha256)
+      );
+      CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        handle_folded TEXT NOT NULL,
+        name TEXT,
+        extra TEXT,
+        source_id INTEGER,
+        line INTEGER,
+        UNIQUE (dataset_id, platform, handle)
+      );
+      CREATE INDEX accounts_by_folded_handle ON accounts(handle_folded);
+      CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        imei TEXT,
+        model TEXT,
+        UNIQUE (dataset_id, imei, model)
+      );
+      CREATE TABLE account_devices (
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        device_id INTEGER NOT NULL REFERENCES devices(id),
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        PRIMARY KEY (account_id, device_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        platform TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT,
+        members TEXT,
+        UNIQUE (dataset_id, platform, key)
+      );
+      CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        owner_id INTEGER NOT NULL REFERENCES accounts(id),
+        contact_id INTEGER NOT NULL REFERENCES accounts(id),
+        alias TEXT NOT NULL DEFAULT '',
+        alias_folded TEXT NOT NULL DEFAULT '',
+        extra TEXT,
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        UNIQUE (owner_id, contact_id, alias)
+      );
+      CREATE INDEX contacts_by_contact ON contacts(contact_id);
+      -- The rowid is a time key (seconds << 20 | disambiguator), so "newest first" is the
+      -- index order of both this table and the full-text index: no query sorts its hits.
+      CREATE TABLE messages (
+        rowid INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        dataset_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        ref TEXT,
+        platform TEXT NOT NULL,
+        conversation_id INTEGER NOT NULL,
+        sender_id INTEGER NOT NULL,
+        recipients TEXT,
+        ts TEXT,
+        ts_ms INTEGER,
+        body TEXT NOT NULL,
+        lang TEXT,
+        has_attachment INTEGER NOT NULL DEFAULT 0,
+        attachments TEXT,
+        extra TEXT,
+        flags TEXT
+      );
+      CREATE UNIQUE INDEX messages_by_uid ON messages(uid);
+      CREATE INDEX messages_by_sender ON messages(sender_id);
+      CREATE INDEX messages_by_conversation ON messages(conversation_id);
+      CREATE TABLE message_recipients (
+        account_id INTEGER NOT NULL,
+        message_rowid INTEGER NOT NULL,
+        PRIMARY KEY (account_id, message_rowid)
+      ) WITHOUT ROWID;
+      CREATE VIRTUAL TABLE message_fts USING fts5(
+        body, content='messages', content_rowid='rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        dataset_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        ref TEXT,
+        platform TEXT NOT NULL,
+        account_id INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        ts TEXT,
+        ts_ms INTEGER,
+        fields TEXT
+      );
+      CREATE INDEX events_by_account ON events(account_id);
+      CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        UNIQUE (source_id, line)
+      );
+      -- Folded words of the index, by length, for fuzzy expansion (kilo~1).
+      CREATE TABLE vocabulary (
+        length INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        PRIMARY KEY (length, term)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,140 @@
+// Runs a compiled query on the SQLite store. Every query costs at most one pass over its hits
+// to count them; the page, snippets and the facet sample read only what they return.
+import type { SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
+import { compileSqlite, type SqlitePlan, type SqlValue } from '../../search/compile-sqlite.ts';
+import { nearestTerms } from '../../search/edit-distance.ts';
+import type { StoredSearch } from '../store.ts';
+import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
+
+/** bm25 costs per hit and has no top-k pruning: rank only hit sets this small. */
+export const RELEVANCE_MAX_HITS = 5000;
+export const FACET_SAMPLE = 10_000;
+const FUZZY_EXPANSIONS = 64;
+const MARK_OPEN = '\u0001';
+const MARK_CLOSE = '\u0002';
+
+export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit<SearchResult, 'took_ms'> {
+  const plan = compileSqlite(request.ast, { expandFuzzy: (term, distance) => expandFuzzy(store, term, distance) });
+  if (request.dataset !== undefined) {
+    plan.where.push('m.dataset_id IN (SELECT id FROM datasets WHERE name = ?)');
+    plan.params.push(request.dataset);
+  }
+  const query = buildFrom(plan);
+  const total = Number(store.db.prepare(`SELECT count(*) AS n ${query.from}`).get(...query.params)?.n ?? 0);
+
+  let sort: SearchSort = request.sort;
+  let notice: string | undefined;
+  if (sort === 'relevance' && (!plan.match || total > RELEVANCE_MAX_HITS)) {
+    notice = plan.match
+      ? `${total} hits are too many to rank by relevance (limit ${RELEVANCE_MAX_HITS}); showing newest first. Narrow the query to rank.`
+      : 'The query has no words to rank by; showing newest first.';
+    sort = 'newest';
+  }
+  const order = sort === 'relevance' ? 'f.rank' : `${query.key} ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
+  const snippet = plan.match ? `snippet(message_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 16)` : 'NULL';
+  const page = store.db
+    .prepare(`SELECT ${query.key} AS key, ${snippet} AS snippet${sort === 'relevance' ? ', f.rank AS rank' : ''} ${query.from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...query.params, request.limit, request.offset);
+
+  const fetch = store.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`);
+  const hits: SearchHit[] = page.map((row) => {
+    const message = store.toStoredMessage(fetch.get(row.key as number)!);
+    return {
+      id: message.id, ref: message.ref, dataset: message.dataset, platform: message.platform, kind: message.kind,
+      ts: message.ts, from: message.from, to: message.to, body: message.body,
+      snippet: row.snippet == null ? escapeHtml(leadOf(message.body)) : markHighlights(String(row.snippet)),
+      ...(row.rank == null ? {} : { score: -Number(row.rank) }),
+    };
+  });
+  const result: Omit<SearchResult, 'took_ms'> = { total, sort, hits };
+  if (notice) result.notice = notice;
+  if (Object.keys(plan.expansions).length > 0) result.expansions = plan.expansions;
+  if (request.facets) result.facets = facets(store, query, total);
+  return result;
+}
+
+type FromClause = { from: string; params: SqlValue[]; key: string };
+
+function buildFrom(plan: SqlitePlan): FromClause {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  const key = plan.match ? 'f.rowid' : 'm.rowid';
+  let from: string;
+  if (plan.match) {
+    from = plan.where.length > 0 ? 'FROM message_fts f JOIN messages m ON m.rowid = f.rowid' : 'FROM message_fts f';
+    conditions.push('message_fts MATCH ?');
+    params.push(plan.match);
+  } else {
+    from = 'FROM messages m';
+  }
+  if (plan.minKey !== undefined) {
+    conditions.push(`${key} >= ?`);
+    params.push(plan.minKey);
+  }
+  if (plan.maxKeyExclusive !== undefined) {
+    conditions.push(`${key} < ?`);
+    params.push(plan.maxKeyExclusive);
+  }
+  conditions.push(...plan.where);
+  params.push(...plan.params);
+  return { from: `${from}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`, params, key };
+}
+
+function expandFuzzy(store: SqliteStore, term: string, distance: number): string[] {
+  const rows = store.sql('SELECT term FROM vocabulary WHERE length BETWEEN ? AND ?').iterate(term.length - distance, term.length + distance);
+  const words = (function* () {
+    for (const row of rows) yield String(row.term);
+  })();
+  return nearestTerms(term, words, distance, FUZZY_EXPANSIONS);
+}
+
+function facets(store: SqliteStore, query: FromClause, total: number): SearchFacets {
+  const needsMessages = query.from.includes('messages m');
+  const from = needsMessages ? query.from : query.from.replace('FROM message_fts f', 'FROM message_fts f JOIN messages m ON m.rowid = f.rowid');
+  const rows = store.db
+    .prepare(`SELECT m.sender_id, m.dataset_id, m.platform, m.lang, m.ts_ms ${from} ORDER BY ${query.key} DESC LIMIT ?`)
+    .all(...query.params, FACET_SAMPLE);
+  const tally = () => new Map<string, number>();
+  const sender = tally();
+  const dataset = tally();
+  const platform = tally();
+  const language = tally();
+  const day = tally();
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const senderIds = new Map<string, number>();
+  for (const row of rows) {
+    bump(senderIds as Map<string, number>, String(row.sender_id));
+    bump(dataset, String(row.dataset_id));
+    bump(platform, String(row.platform));
+    bump(language, row.lang == null ? 'unknown' : String(row.lang));
+    bump(day, row.ts_ms == null ? 'undated' : new Date(Number(row.ts_ms)).toISOString().slice(0, 10));
+  }
+  const handles = store.handles([...senderIds.keys()].map(Number));
+  for (const [id, count] of senderIds) sender.set(handles.get(Number(id))!, count);
+  const names = new Map(store.db.prepare('SELECT id, name FROM datasets').all().map((r) => [String(r.id), String(r.name)]));
+  const datasetNamed = new Map([...dataset].map(([id, count]) => [names.get(id) ?? id, count]));
+  const top = (map: Map<string, number>, limit = 20) =>
+    [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value, count]) => ({ value, count }));
+  return {
+    sampled: total > rows.length,
+    sampleSize: rows.length,
+    sender: top(sender),
+    dataset: top(datasetNamed),
+    platform: top(platform),
+    language: top(language),
+    day: [...day].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count })),
+  };
+}
+
+function leadOf(body: string): string {
+  return body.length > 160 ? `${body.slice(0, 160)}…` : body;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Snippets are HTML-safe: the text is escaped and only the highlight marks become tags. */
+function markHighlights(snippet: string): string {
+  return escapeHtml(snippet).replaceAll(MARK_OPEN, '<mark>').replaceAll(MARK_CLOSE, '</mark>');
+}

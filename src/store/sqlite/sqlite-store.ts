@@ -1,0 +1,382 @@
+// The embedded store: one SQLite file (WAL, FTS5) through node:sqlite. Everything here is
+// synchronous underneath; the Store promises keep callers identical for a server database.
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } from '../../model/items.ts';
+import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedGroup, PreparedMessage } from '../../ingest/prepare.ts';
+import { foldText } from '../../extract/tokens.ts';
+import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
+import { MIGRATIONS } from './schema.ts';
+import { runSqliteSearch } from './search.ts';
+import { messageTimeKey } from './time-key.ts';
+
+type Row = Record<string, unknown>;
+
+export type SqliteStoreOptions = { path: string; cacheMiB?: number; readOnly?: boolean };
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new DatabaseSync(options.path);
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    PRAGMA temp_store = MEMORY;
+    PRAGMA busy_timeout = 10000;
+    PRAGMA cache_size = -${(options.cacheMiB ?? 256) * 1024};
+  `);
+  migrate(db);
+  return new SqliteStore(db, options.path);
+}
+
+export function migrate(db: DatabaseSync): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
+  let count = 0;
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+      db.exec('COMMIT');
+      count += 1;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return count;
+}
+
+export class SqliteStore implements Store {
+  readonly db: DatabaseSync;
+  readonly description: string;
+  private readonly statements = new Map<string, StatementSync>();
+  private readonly accountIds = new Map<string, number>();
+  private readonly conversationIds = new Map<string, number>();
+  /** Accounts created in the current batch, including those only named as sender or recipient. */
+  private accountsCreated = 0;
+
+  constructor(db: DatabaseSync, path: string) {
+    this.db = db;
+    this.description = `sqlite:${path}`;
+  }
+
+  /** Prepared statements are cached: preparing costs more than running for short rows. */
+  sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) {
+      this.db.exec('PRAGMA optimize');
+      this.db.close();
+    }
+  }
+
+  async ensureDataset(name: string): Promise<Dataset> {
+    this.sql('INSERT INTO datasets (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, new Date().toISOString());
+    return (await this.findDataset(name))!;
+  }
+
+  async findDataset(name: string): Promise<Dataset | undefined> {
+    const row = this.sql('SELECT id, name, kind, legal_basis, created_at FROM datasets WHERE name = ?').get(name);
+    if (!row) return undefined;
+    return { id: Number(row.id), name: String(row.name), kind: optional(row.kind), legalBasis: optional(row.legal_basis), createdAt: String(row.created_at) };
+  }
+
+  async summarise(): Promise<DatasetSummary[]> {
+    const datasets = this.sql('SELECT id, name FROM datasets ORDER BY name').all();
+    return datasets.map((d) => {
+      const id = Number(d.id);
+      const count = (sql: string) => Number(this.sql(sql).get(id)?.n ?? 0);
+      const range = this.sql('SELECT min(ts_ms) AS first, max(ts_ms) AS last FROM messages WHERE dataset_id = ?').get(id);
+      return {
+        name: String(d.name),
+        sources: count('SELECT count(*) AS n FROM sources WHERE dataset_id = ?'),
+        messages: count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 0'),
+        notes: count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 1'),
+        accounts: count('SELECT count(*) AS n FROM accounts WHERE dataset_id = ?'),
+        contacts: count('SELECT count(*) AS n FROM contacts WHERE dataset_id = ?'),
+        events: count('SELECT count(*) AS n FROM events WHERE dataset_id = ?'),
+        quarantined: count('SELECT count(*) AS n FROM quarantine WHERE dataset_id = ?'),
+        firstTs: range?.first == null ? undefined : new Date(Number(range.first)).toISOString(),
+        lastTs: range?.last == null ? undefined : new Date(Number(range.last)).toISOString(),
+      };
+    });
+  }
+
+  async openSource(source: SourceDescription): Promise<Source> {
+    this.sql(`INSERT INTO sources (dataset_id, path, sha256, size_bytes, format, status, started_at)
+              VALUES (?, ?, ?, ?, ?, 'ingesting', ?) ON CONFLICT (dataset_id, sha256) DO NOTHING`)
+      .run(source.datasetId, source.path, source.sha256, source.sizeBytes, source.format, new Date().toISOString());
+    const row = this.sql('SELECT * FROM sources WHERE dataset_id = ? AND sha256 = ?').get(source.datasetId, source.sha256)!;
+    return toSource(row);
+  }
+
+  async completeSource(sourceId: number): Promise<Source> {
+    this.sql(`UPDATE sources SET status = 'complete', finished_at = ? WHERE id = ?`).run(new Date().toISOString(), sourceId);
+    return toSource(this.sql('SELECT * FROM sources WHERE id = ?').get(sourceId)!);
+  }
+
+  async writeBatch(sourceId: number, batch: IngestBatch): Promise<BatchCounts> {
+    const source = this.sql('SELECT dataset_id FROM sources WHERE id = ?').get(sourceId);
+    if (!source) throw new Error(`unknown source ${sourceId}`);
+    const datasetId = Number(source.dataset_id);
+    const counts = { ...EMPTY_COUNTS };
+    this.accountsCreated = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const item of batch.items) {
+        switch (item.kind) {
+          case 'message':
+          case 'note':
+            if (this.insertMessage(datasetId, sourceId, item)) counts[item.kind === 'note' ? 'notes' : 'messages'] += 1;
+            else counts.duplicates += 1;
+            break;
+          case 'account':
+            this.upsertAccount(datasetId, sourceId, item);
+            counts.devices += this.linkDevice(datasetId, sourceId, item);
+            break;
+          case 'contact':
+            counts.contacts += this.insertContact(datasetId, sourceId, item);
+            break;
+          case 'group':
+            counts.groups += this.upsertGroup(datasetId, item);
+            break;
+          case 'event':
+            counts.events += this.insertEvent(datasetId, sourceId, item);
+            break;
+        }
+      }
+      const quarantine = this.sql(`INSERT INTO quarantine (dataset_id, source_id, line, byte_offset, reason, excerpt)
+                                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line) DO NOTHING`);
+      for (const q of batch.quarantined) {
+        counts.quarantined += Number(quarantine.run(datasetId, sourceId, q.location.line, q.location.offset, q.reason, q.excerpt).changes);
+      }
+      const vocabulary = this.sql('INSERT INTO vocabulary (length, term) VALUES (?, ?) ON CONFLICT DO NOTHING');
+      for (const term of batch.newTerms) vocabulary.run(term.length, term);
+      counts.accounts = this.accountsCreated;
+      this.sql(`UPDATE sources SET checkpoint_line = ?, checkpoint_offset = ?, records = records + ?, quarantined = quarantined + ? WHERE id = ?`)
+        .run(batch.checkpoint.line, batch.checkpoint.offset, batch.records, batch.quarantined.length, sourceId);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      // ids cached during the failed transaction may not exist any more
+      this.accountIds.clear();
+      this.conversationIds.clear();
+      throw error;
+    }
+    return counts;
+  }
+
+  private accountId(datasetId: number, sourceId: number, line: number, platform: string, handle: string): number {
+    const key = `${datasetId}\u0000${platform}\u0000${handle}`;
+    const cached = this.accountIds.get(key);
+    if (cached !== undefined) return cached;
+    let row = this.sql('SELECT id FROM accounts WHERE dataset_id = ? AND platform = ? AND handle = ?').get(datasetId, platform, handle);
+    if (!row) {
+      row = this.sql(`INSERT INTO accounts (dataset_id, platform, handle, handle_folded, source_id, line) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+        .get(datasetId, platform, handle, foldText(handle), sourceId, line)!;
+      this.accountsCreated += 1;
+    }
+    const id = Number(row.id);
+    if (this.accountIds.size > 200_000) this.accountIds.clear();
+    this.accountIds.set(key, id);
+    return id;
+  }
+
+  private upsertAccount(datasetId: number, sourceId: number, item: PreparedAccount): void {
+    const existing = this.sql('SELECT id, name, extra FROM accounts WHERE dataset_id = ? AND platform = ? AND handle = ?').get(datasetId, item.platform, item.handle);
+    const extra = item.extra ? JSON.stringify(item.extra) : null;
+    if (existing) {
+      if ((item.name && existing.name !== item.name) || (extra && existing.extra !== extra)) {
+        this.sql('UPDATE accounts SET name = coalesce(?, name), extra = coalesce(?, extra) WHERE id = ?').run(item.name ?? null, extra, existing.id as number);
+      }
+      return;
+    }
+    const row = this.sql(`INSERT INTO accounts (dataset_id, platform, handle, handle_folded, name, extra, source_id, line)
+                          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+      .get(datasetId, item.platform, item.handle, foldText(item.handle), item.name ?? null, extra, sourceId, item.location.line)!;
+    this.accountIds.set(`${datasetId}\u0000${item.platform}\u0000${item.handle}`, Number(row.id));
+    this.accountsCreated += 1;
+  }
+
+  private linkDevice(datasetId: number, sourceId: number, item: PreparedAccount): number {
+    if (!item.device || (!item.device.imei && !item.device.model)) return 0;
+    const imei = item.device.imei ?? '';
+    const model = item.device.model ?? '';
+    const inserted = Number(this.sql('INSERT INTO devices (dataset_id, imei, model) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(datasetId, imei, model).changes);
+    const device = this.sql('SELECT id FROM devices WHERE dataset_id = ? AND imei = ? AND model = ?').get(datasetId, imei, model)!;
+    const account = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.handle);
+    this.sql('INSERT INTO account_devices (account_id, device_id, source_id, line) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(account, device.id as number, sourceId, item.location.line);
+    return inserted;
+  }
+
+  private insertContact(datasetId: number, sourceId: number, item: PreparedContact): number {
+    const owner = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.owner);
+    const contact = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.handle);
+    const alias = item.alias ?? '';
+    return Number(this.sql(`INSERT INTO contacts (dataset_id, owner_id, contact_id, alias, alias_folded, extra, source_id, line)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+      .run(datasetId, owner, contact, alias, foldText(alias), item.extra ? JSON.stringify(item.extra) : null, sourceId, item.location.line).changes);
+  }
+
+  private upsertGroup(datasetId: number, item: PreparedGroup): number {
+    const members = JSON.stringify(item.members);
+    const result = this.sql(`INSERT INTO conversations (dataset_id, platform, key, name, members) VALUES (?, ?, ?, ?, ?)
+                             ON CONFLICT (dataset_id, platform, key) DO UPDATE SET name = coalesce(excluded.name, name), members = excluded.members
+                             WHERE coalesce(name, '') IS NOT coalesce(excluded.name, '') OR coalesce(members, '') IS NOT excluded.members`)
+      .run(datasetId, item.platform, `group:${item.ref}`, item.name ?? null, members);
+    return Number(result.changes);
+  }
+
+  private conversationId(datasetId: number, platform: string, key: string): number {
+    const cacheKey = `${datasetId}\u0000${platform}\u0000${key}`;
+    const cached = this.conversationIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    let row = this.sql('SELECT id FROM conversations WHERE dataset_id = ? AND platform = ? AND key = ?').get(datasetId, platform, key);
+    row ??= this.sql('INSERT INTO conversations (dataset_id, platform, key) VALUES (?, ?, ?) RETURNING id').get(datasetId, platform, key)!;
+    const id = Number(row.id);
+    if (this.conversationIds.size > 200_000) this.conversationIds.clear();
+    this.conversationIds.set(cacheKey, id);
+    return id;
+  }
+
+  /** Inserts a message unless its stable id is already stored; false for a duplicate. */
+  private insertMessage(datasetId: number, sourceId: number, item: PreparedMessage): boolean {
+    const sender = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.from);
+    const recipients = item.to.map((handle) => this.accountId(datasetId, sourceId, item.location.line, item.platform, handle));
+    const conversation = this.conversationId(datasetId, item.platform, item.conversation);
+    const insert = this.sql(`INSERT INTO messages (rowid, uid, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
+                               sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    let rowid = messageTimeKey(item.tsMs, item.uid);
+    for (;;) {
+      const changes = insert.run(
+        rowid, item.uid, item.kind === 'note' ? 1 : 0, datasetId, sourceId, item.location.line, item.location.offset, item.ref ?? null,
+        item.platform, conversation, sender, recipients.length > 0 ? JSON.stringify(recipients) : null, item.ts ?? null, item.tsMs ?? null,
+        item.body, item.lang ?? null, item.attachments.length > 0 ? 1 : 0,
+        item.attachments.length > 0 ? JSON.stringify(item.attachments) : null, item.extra ? JSON.stringify(item.extra) : null,
+        item.flags.length > 0 ? JSON.stringify(item.flags) : null,
+      ).changes;
+      if (changes === 1) break;
+      if (this.sql('SELECT 1 FROM messages WHERE uid = ?').get(item.uid)) return false;
+      // another message took this time slot: the next one keeps the time order
+      rowid += 1;
+    }
+    this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, item.body);
+    const recipient = this.sql('INSERT INTO message_recipients (account_id, message_rowid) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    for (const id of new Set(recipients)) recipient.run(id, rowid);
+    return true;
+  }
+
+  private insertEvent(datasetId: number, sourceId: number, item: PreparedEvent): number {
+    const account = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.account);
+    return Number(this.sql(`INSERT INTO events (uid, dataset_id, source_id, line, byte_offset, ref, platform, account_id, type, ts, ts_ms, fields)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`)
+      .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.ref ?? null, item.platform, account, item.type,
+        item.ts ?? null, item.tsMs ?? null, JSON.stringify(item.fields)).changes);
+  }
+
+  async quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }> {
+    const where = query.dataset ? 'WHERE d.name = ?' : '';
+    const params = query.dataset ? [query.dataset] : [];
+    const total = Number(this.db.prepare(`SELECT count(*) AS n FROM quarantine q JOIN datasets d ON d.id = q.dataset_id ${where}`).get(...params)?.n ?? 0);
+    const rows = this.db.prepare(`SELECT q.id, d.name AS dataset, s.path, s.sha256, q.line, q.byte_offset, q.reason, q.excerpt
+                                  FROM quarantine q JOIN datasets d ON d.id = q.dataset_id JOIN sources s ON s.id = q.source_id
+                                  ${where} ORDER BY q.source_id, q.line LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    return {
+      total,
+      entries: rows.map((r) => ({
+        id: Number(r.id), dataset: String(r.dataset), sourcePath: String(r.path), sourceSha256: String(r.sha256),
+        line: Number(r.line), offset: Number(r.byte_offset), reason: String(r.reason), excerpt: String(r.excerpt),
+      })),
+    };
+  }
+
+  async search(request: StoredSearch) {
+    return runSqliteSearch(this, request);
+  }
+
+  async message(id: string): Promise<StoredMessage | undefined> {
+    const row = this.sql(`${MESSAGE_SELECT} WHERE m.uid = ?`).get(id);
+    return row ? this.toStoredMessage(row) : undefined;
+  }
+
+  async conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]> {
+    const anchor = this.sql('SELECT rowid, conversation_id FROM messages WHERE uid = ?').get(id);
+    if (!anchor) return [];
+    const earlier = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`)
+      .all(anchor.conversation_id as number, anchor.rowid as number, before).reverse();
+    const later = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid >= ? ORDER BY m.rowid ASC LIMIT ?`)
+      .all(anchor.conversation_id as number, anchor.rowid as number, after + 1);
+    return [...earlier, ...later].map((r) => this.toStoredMessage(r));
+  }
+
+  /** Handles of accounts by id, cached for the life of the store (accounts never change handle). */
+  handles(ids: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    const statement = this.sql('SELECT handle FROM accounts WHERE id = ?');
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      const row = statement.get(id);
+      out.set(id, row ? String(row.handle) : `#${id}`);
+    }
+    return out;
+  }
+
+  toStoredMessage(row: Row): StoredMessage {
+    const recipients: number[] = row.recipients ? JSON.parse(String(row.recipients)) : [];
+    const handles = this.handles([Number(row.sender_id), ...recipients]);
+    const key = String(row.conversation_key);
+    return {
+      id: String(row.uid),
+      ref: optional(row.ref),
+      kind: Number(row.kind) === 1 ? 'note' : 'message',
+      dataset: String(row.dataset),
+      platform: String(row.platform),
+      ts: row.ts_ms == null ? undefined : new Date(Number(row.ts_ms)).toISOString(),
+      from: handles.get(Number(row.sender_id))!,
+      to: recipients.map((r) => handles.get(r)!),
+      group: key.startsWith('group:') ? key.slice('group:'.length) : undefined,
+      body: String(row.body),
+      lang: optional(row.lang),
+      attachments: row.attachments ? JSON.parse(String(row.attachments)) : [],
+      extra: row.extra ? JSON.parse(String(row.extra)) : undefined,
+      provenance: {
+        sourceId: Number(row.source_id), sourceSha256: String(row.sha256), sourcePath: String(row.path),
+        line: Number(row.line), offset: Number(row.byte_offset),
+      },
+    };
+  }
+}
+
+export const MESSAGE_SELECT = `
+  SELECT m.rowid, m.uid, m.kind, m.ref, m.platform, m.sender_id, m.recipients, m.ts_ms, m.body, m.lang, m.attachments, m.extra,
+         m.source_id, m.line, m.byte_offset, d.name AS dataset, s.sha256, s.path, c.key AS conversation_key
+  FROM messages m
+  JOIN datasets d ON d.id = m.dataset_id
+  JOIN sources s ON s.id = m.source_id
+  JOIN conversations c ON c.id = m.conversation_id`;
+
+function toSource(row: Row): Source {
+  return {
+    id: Number(row.id), datasetId: Number(row.dataset_id), path: String(row.path), sha256: String(row.sha256),
+    sizeBytes: Number(row.size_bytes), format: String(row.format), status: row.status === 'complete' ? 'complete' : 'ingesting',
+    records: Number(row.records), quarantined: Number(row.quarantined),
+    checkpoint: { line: Number(row.checkpoint_line), offset: Number(row.checkpoint_offset) },
+    startedAt: String(row.started_at), finishedAt: optional(row.finished_at),
+  };
+}
+
+function optional(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}

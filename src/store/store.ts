@@ -1,0 +1,78 @@
+// The boundary between Lode and its databases. Commands and domain code talk to this interface
+// only; `sqlite/` implements it on node:sqlite, and a PostgreSQL store implements the same
+// promises so callers never change. Differences between stores live behind it, not around it.
+import type { Location } from '../model/records.ts';
+import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } from '../model/items.ts';
+import type { QueryNode } from '../search/ast.ts';
+import type { SearchResult, SearchSort } from '../model/search.ts';
+import type { PreparedItem } from '../ingest/prepare.ts';
+
+export type SourceDescription = { datasetId: number; path: string; sha256: string; sizeBytes: number; format: string };
+
+/** One transaction's worth of ingest: items, quarantined pieces, and where the reader now stands. */
+export type IngestBatch = {
+  items: PreparedItem[];
+  quarantined: { location: Location; reason: string; excerpt: string }[];
+  /** Folded words not seen before in this run, for fuzzy expansion. */
+  newTerms: string[];
+  /** The location of the batch's last record: a resumed run continues after it. */
+  checkpoint: Location;
+  /** Records read in this batch (items plus those skipped as duplicates). */
+  records: number;
+};
+
+export type BatchCounts = {
+  messages: number;
+  notes: number;
+  accounts: number;
+  contacts: number;
+  groups: number;
+  events: number;
+  devices: number;
+  duplicates: number;
+  quarantined: number;
+};
+
+export type StoredSearch = {
+  ast: QueryNode;
+  dataset?: string;
+  limit: number;
+  offset: number;
+  sort: SearchSort;
+  facets: boolean;
+};
+
+export type QuarantineQuery = { dataset?: string; limit: number; offset: number };
+
+export interface Store {
+  readonly description: string;
+  close(): Promise<void>;
+
+  ensureDataset(name: string): Promise<Dataset>;
+  findDataset(name: string): Promise<Dataset | undefined>;
+  summarise(): Promise<DatasetSummary[]>;
+
+  /** The source for this file in this dataset: a new one, or the one a previous run left. */
+  openSource(source: SourceDescription): Promise<Source>;
+  /** Writes a batch and moves the source's checkpoint in the same transaction. */
+  writeBatch(sourceId: number, batch: IngestBatch): Promise<BatchCounts>;
+  completeSource(sourceId: number): Promise<Source>;
+
+  quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }>;
+
+  /** Runs a parsed query. Throws QueryCompileError for a query the store cannot answer. */
+  search(request: StoredSearch): Promise<Omit<SearchResult, 'took_ms'>>;
+  message(id: string): Promise<StoredMessage | undefined>;
+  /** Items of the same conversation around an item, oldest first, the item included. */
+  conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]>;
+}
+
+export const EMPTY_COUNTS: BatchCounts = {
+  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, devices: 0, duplicates: 0, quarantined: 0,
+};
+
+export function addCounts(a: BatchCounts, b: BatchCounts): BatchCounts {
+  const sum = { ...a };
+  for (const key of Object.keys(sum) as (keyof BatchCounts)[]) sum[key] += b[key];
+  return sum;
+}
