@@ -49,7 +49,7 @@ export function parseCommand(command: Command, argv: string[]): ParsedCommand | 
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, short: o.short, multiple: o.multiple }])),
+    options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
   };
   let parsed;
   try {

@@ -22,7 +22,7 @@ export const ingestCommand: Command = {
     dataset: { type: 'string', short: 'd', description: 'dataset to ingest into (created when new)', valueName: 'NAME' },
     format: { type: 'string', description: 'skip detection and read every file as this format', valueName: 'F' },
     mapping: { type: 'string', description: 'JSON file with a column mapping (CSV)', valueName: 'FILE' },
-    batch: { type: 'string', description: 'records per transaction (default 5000)', valueName: 'N' },
+    batch: { type: 'string', description: 'records per transaction (default 20000)', valueName: 'N' },
   },
   positionals: { min: 1, max: Infinity, names: 'PATH' },
   async run(args, io) {
@@ -42,7 +42,7 @@ export const ingestCommand: Command = {
     const report = await withStore(args, io, (store) =>
       ingest({
         store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping,
-        batchRecords: integerOption(args, 'batch', 5000, 1, 1_000_000),
+        batchRecords: integerOption(args, "batch", 20_000, 1, 1_000_000),
         signal: io.signal,
         onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records),
       }),

@@ -13,5 +13,7 @@ export const SHARED_RULES: Rules = {
   club: ['ajax', 'feyenoord', 'psv', 'az', 'utrecht', 'twente', 'vitesse', 'barca', 'real', 'city', 'liverpool', 'united', 'psg', 'om', 'juve', 'bayern', 'chelsea', 'raja', 'wydad'],
   player: ['ziyech', 'mazraoui', 'de jong', 'messi', 'ronaldo', 'mbappé', 'neymar', 'salah', 'van dijk', 'depay', 'tadic', 'onana', 'berghuis', 'haaland', 'benzema', 'lewandowski'],
   carbrand: ['audi rs6', 'rs3', 'golf r', 'g klasse', 'urus', 'm5', 'c63', 'a45', 'range rover', 'macan', 'polo', 'x6', 'panamera', 'tmax', 'e-klasse', 'caddy', 'sprinter', 'transporter'],
+  lastname: ['Bakkal', 'El Amrani', 'Bouchikhi', 'de Vries', 'Jansen', 'Ait Taleb', 'Yilmaz', 'Kaya', 'Pinas', 'Martina', 'van Dijk', 'Boukhari', 'Ouali', 'Haddouchi', 'Smit', 'Benali', 'Tahiri', 'Murphy', 'Kinahan', 'Byrne', 'Dupont', 'Benhamou', 'Belkacem', 'Rossi', 'Garcia'],
+  fullname: ['{name} {lastname}'],
   chem: ['bmk', 'pmk', 'apaan', 'mierenzuur', 'zwavelzuur', 'aceton', 'natronloog', 'methylamine', 'formamide', 'pmk-glycidaat', 'bmk-glycidaat'],
 };

@@ -1,9 +1,9 @@
 // Stable identifiers: the same record in the same dataset always gets the same id, so
 // ingesting a file twice (or two exports that overlap) adds nothing.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function stableId(prefix: 'm' | 'n' | 'v', ...parts: string[]): string {
-  return prefix + createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
+  return prefix + hash('sha256', parts.join('\u0000'), 'hex').slice(0, 20);
 }
 
 /** The conversation a message belongs to: its group, or the set of its two or more parties. */

@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Location } from '../model/records.ts';
-import { addCounts, EMPTY_COUNTS, type BatchCounts, type IngestBatch, type Store } from '../store/store.ts';
+import { addCounts, EMPTY_COUNTS, type BatchCounts, type Store } from '../store/store.ts';
 import { detectFormat, findFormat } from './formats/registry.ts';
 import { FormatError, type FormatReader } from './formats/format.ts';
-import { prepareRecord, type PrepareContext } from './prepare.ts';
+import { preparedBatches, type BatchPlan } from './batches.ts';
+import { preparedBatchesInWorker } from './parallel.ts';
 
 export type IngestProgress = { path: string; bytesDone: number; bytesTotal: number; records: number; fileIndex: number; fileCount: number };
 
@@ -21,6 +21,8 @@ export type IngestOptions = {
   mapping?: unknown;
   batchRecords?: number;
   onProgress?: (progress: IngestProgress) => void;
+  /** Prepare records in a worker thread for large files (default true). */
+  useWorker?: boolean;
   /** Stops cleanly after the current batch: what was committed stays, a rerun continues. */
   signal?: AbortSignal;
 };
@@ -52,8 +54,9 @@ export type IngestReport = {
   interrupted: boolean;
 };
 
-const DEFAULT_BATCH_RECORDS = 5000;
-const BATCH_BODY_BYTES = 4 << 20;
+const DEFAULT_BATCH_RECORDS = 20_000;
+/** Below this a worker thread costs more to start than it saves. */
+const WORKER_MIN_BYTES = 4 << 20;
 const HEAD_BYTES = 64 * 1024;
 
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
@@ -61,21 +64,28 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const dataset = await options.store.ensureDataset(options.dataset);
   const sources: SourceReport[] = [];
   let interrupted = false;
-  for (const [index, file] of files.entries()) {
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
+  let incomingBytes = 0;
+  for (const file of files) if (!('refused' in file)) incomingBytes += (await stat(file.path)).size;
+  await options.store.beginBulkLoad(incomingBytes);
+  try {
+    for (const [index, file] of files.entries()) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      if ('refused' in file) {
+        sources.push(refused(file.path, file.refused));
+        continue;
+      }
+      const report = await ingestFile(options, dataset.id, file.path, index, files.length);
+      sources.push(report);
+      if (report.status === 'interrupted') {
+        interrupted = true;
+        break;
+      }
     }
-    if ('refused' in file) {
-      sources.push(refused(file.path, file.refused));
-      continue;
-    }
-    const report = await ingestFile(options, dataset.id, file.path, index, files.length);
-    sources.push(report);
-    if (report.status === 'interrupted') {
-      interrupted = true;
-      break;
-    }
+  } finally {
+    await options.store.endBulkLoad();
   }
   const total = sources.reduce((sum, s) => addCounts(sum, s.added), EMPTY_COUNTS);
   return {
@@ -131,59 +141,28 @@ async function ingestFile(options: IngestOptions, datasetId: number, path: strin
   const report: SourceReport = { path, sha256, format: reader.name, status: 'ingested', records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
   if (source.status === 'complete') return { ...report, status: 'already-ingested' };
   // the checkpoint is the last record a previous run committed (line 0: none yet)
-  const done: Location = source.checkpoint;
-  if (done.line > 0) report.status = 'resumed';
-  const from: Location = { line: Math.max(done.line, 1), offset: done.offset };
-
-  const context: PrepareContext = { dataset: options.dataset, sourceSha256: sha256, seenTerms: new Set(), newTerms: [] };
-  const batchRecords = options.batchRecords ?? DEFAULT_BATCH_RECORDS;
-  let batch = emptyBatch(done);
-  let bodyBytes = 0;
-  const flush = async () => {
-    batch.newTerms = context.newTerms;
-    context.newTerms = [];
-    const counts = await options.store.writeBatch(source.id, batch);
-    report.added = addCounts(report.added, counts);
-    report.records += batch.records;
-    report.quarantined += batch.quarantined.length;
-    options.onProgress?.({ path, bytesDone: batch.checkpoint.offset, bytesTotal: info.size, records: report.records, fileIndex, fileCount });
-    batch = emptyBatch(batch.checkpoint);
-    bodyBytes = 0;
+  if (source.checkpoint.line > 0) report.status = 'resumed';
+  const plan: BatchPlan = {
+    path, format: reader.name, mapping: options.mapping, dataset: options.dataset, sha256, sizeBytes: info.size,
+    done: source.checkpoint, batchRecords: options.batchRecords ?? DEFAULT_BATCH_RECORDS,
   };
-
+  const batches = info.size >= WORKER_MIN_BYTES && options.useWorker !== false ? preparedBatchesInWorker(plan) : preparedBatches(plan);
   try {
-    for await (const item of reader.read({ path, from, options: { mapping: options.mapping } })) {
-      // a resumed reader starts at the last committed record, and readers that cannot seek
-      // start at the top: what a previous run stored is skipped, never written twice
-      if (item.location.line <= done.line) continue;
-      if (item.kind === 'malformed') {
-        batch.quarantined.push({ location: item.location, reason: item.reason, excerpt: item.excerpt });
-      } else {
-        const prepared = prepareRecord(item.record, item.location, context);
-        batch.items.push(prepared);
-        if ('body' in prepared) bodyBytes += prepared.body.length;
-      }
-      batch.records += 1;
-      batch.checkpoint = item.location;
-      if (batch.records >= batchRecords || bodyBytes >= BATCH_BODY_BYTES) {
-        await flush();
-        if (options.signal?.aborted) return { ...report, status: 'interrupted' };
-      }
+    for await (const batch of batches) {
+      const counts = await options.store.writeBatch(source.id, batch);
+      report.added = addCounts(report.added, counts);
+      report.records += batch.records;
+      report.quarantined += batch.quarantined.length;
+      options.onProgress?.({ path, bytesDone: Math.min(batch.checkpoint.offset, info.size), bytesTotal: info.size, records: report.records, fileIndex, fileCount });
+      if (options.signal?.aborted && batch.checkpoint.line !== Number.MAX_SAFE_INTEGER) return { ...report, status: 'interrupted' };
     }
   } catch (error) {
     if (!(error instanceof FormatError)) throw error;
     // what was committed stays and the source stays open: a corrected rerun continues
     return { ...report, status: 'refused', reason: error.message };
   }
-  // the end of the file: the checkpoint is past everything, whatever the last record was
-  batch.checkpoint = { line: Number.MAX_SAFE_INTEGER, offset: info.size };
-  await flush();
   await options.store.completeSource(source.id);
   return report;
-}
-
-function emptyBatch(checkpoint: Location): IngestBatch {
-  return { items: [], quarantined: [], newTerms: [], checkpoint, records: 0 };
 }
 
 function refused(path: string, reason: string): SourceReport {

@@ -57,6 +57,12 @@ export interface Store {
   /** Writes a batch and moves the source's checkpoint in the same transaction. */
   writeBatch(sourceId: number, batch: IngestBatch): Promise<BatchCounts>;
   completeSource(sourceId: number): Promise<Source>;
+  /**
+   * A hint before a large load: the store may defer index maintenance until endBulkLoad.
+   * Returns whether it did. Reads stay correct meanwhile, only slower.
+   */
+  beginBulkLoad(incomingBytes: number): Promise<boolean>;
+  endBulkLoad(): Promise<void>;
 
   quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }>;
 

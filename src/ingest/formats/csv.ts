@@ -53,9 +53,12 @@ export const csv: FormatReader = {
     const delimiter = guessDelimiter(lines[0]!);
     const columns = lines[0]!.split(delimiter).length;
     if (columns < 2) return 0;
-    const consistent = lines.slice(1, -1).every((l) => l.split(delimiter).length >= columns);
-    const named = /\.(csv|tsv|txt)$/i.test(path);
-    return consistent ? (named ? 0.8 : 0.5) : named ? 0.4 : 0.1;
+    // quoted cells may span lines, so most lines (not all) carry the header's column count
+    const body = lines.slice(1, -1);
+    const consistent = body.length === 0 || body.filter((l) => l.split(delimiter).length >= columns).length / body.length >= 0.6;
+    const named = /\.(csv|tsv)$/i.test(path);
+    if (named) return consistent ? 0.9 : 0.7;
+    return consistent && body.length > 0 ? 0.5 : 0.1;
   },
   read: readCsv,
 };
@@ -108,18 +111,21 @@ async function* readCsv(input: ReaderInput): AsyncGenerator<ReadItem> {
       bom: true,
       info: true,
       relax_column_count: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
       max_record_size: 1 << 20,
       skip_records_with_error: false,
     }),
   );
   let header: string[] | undefined;
   let mapping = given;
-  let previous = { lines: 0, bytes: 0 };
+  // csv-parse's own line count is not the start line of a record; counting the line breaks
+  // inside the cells of each record is exact for LF and CRLF files
+  let next = { line: 1, offset: 0 };
   try {
-    for await (const row of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      const location = { line: previous.lines + 1, offset: previous.bytes };
-      previous = { lines: row.info.lines, bytes: row.info.bytes };
+    for await (const row of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const location = next;
+      next = { line: next.line + 1 + row.record.reduce((n, cell) => n + countLineBreaks(cell), 0), offset: row.info.bytes };
+      if (row.record.every((cell) => cell === '')) continue;
       if (!header) {
         header = row.record;
         mapping ??= inferMapping(header);
@@ -136,7 +142,7 @@ async function* readCsv(input: ReaderInput): AsyncGenerator<ReadItem> {
     if (error instanceof CsvMappingError) throw error;
     // csv-parse stops at a broken structure (an unclosed quote): the rest cannot be read safely
     const message = (error as Error).message;
-    yield { kind: 'malformed', location: { line: previous.lines + 1, offset: previous.bytes }, reason: `CSV structure: ${message}`, excerpt: '' };
+    yield { kind: 'malformed', location: next, reason: `CSV structure: ${message}`, excerpt: '' };
   }
 }
 
@@ -180,4 +186,10 @@ function toRecord(header: string[], values: string[], mapping: CsvMapping): Lode
     case 'contact':
       return { kind: 'contact', platform: mapping.platform, owner: cell('owner')!, handle: cell('handle')!, alias: cell('alias'), extra: rest };
   }
+}
+
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
 }

@@ -3,6 +3,20 @@
 
 export type Migration = { version: number; name: string; sql: string };
 
+/**
+ * Secondary indexes of the big tables. A bulk load drops them and builds them once at the end
+ * (a sort instead of millions of random page writes: 2-3x faster ingest). Readers recreate any
+ * that a crashed bulk load left missing.
+ */
+export const DEFERRABLE_INDEXES: readonly { name: string; sql: string }[] = [
+  // An integer prefix of the stable id: a quarter of the size of a text index and far quicker
+  // to build. Not unique: duplicates are caught through the time key (see insertMessage).
+  { name: 'messages_by_uid_key', sql: 'CREATE INDEX IF NOT EXISTS messages_by_uid_key ON messages(uid_key)' },
+  { name: 'messages_by_sender', sql: 'CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender_id)' },
+  { name: 'messages_by_conversation', sql: 'CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id)' },
+  { name: 'recipients_by_account', sql: 'CREATE INDEX IF NOT EXISTS recipients_by_account ON message_recipients(account_id, message_rowid)' },
+];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -85,6 +99,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE messages (
         rowid INTEGER PRIMARY KEY,
         uid TEXT NOT NULL,
+        uid_key INTEGER NOT NULL,
         kind INTEGER NOT NULL,
         dataset_id INTEGER NOT NULL,
         source_id INTEGER NOT NULL,
@@ -104,14 +119,10 @@ export const MIGRATIONS: readonly Migration[] = [
         extra TEXT,
         flags TEXT
       );
-      CREATE UNIQUE INDEX messages_by_uid ON messages(uid);
-      CREATE INDEX messages_by_sender ON messages(sender_id);
-      CREATE INDEX messages_by_conversation ON messages(conversation_id);
       CREATE TABLE message_recipients (
         account_id INTEGER NOT NULL,
-        message_rowid INTEGER NOT NULL,
-        PRIMARY KEY (account_id, message_rowid)
-      ) WITHOUT ROWID;
+        message_rowid INTEGER NOT NULL
+      );
       CREATE VIRTUAL TABLE message_fts USING fts5(
         body, content='messages', content_rowid='rowid',
         tokenize = 'unicode61 remove_diacritics 2'
@@ -142,6 +153,7 @@ export const MIGRATIONS: readonly Migration[] = [
         excerpt TEXT NOT NULL,
         UNIQUE (source_id, line)
       );
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       -- Folded words of the index, by length, for fuzzy expansion (kilo~1).
       CREATE TABLE vocabulary (
         length INTEGER NOT NULL,

@@ -16,3 +16,8 @@ export function messageTimeKey(tsMs: number | undefined, uid: string): number {
 export function timeKeyFloor(ms: number): number {
   return Math.ceil(ms / 1000) * SLOTS_PER_SECOND;
 }
+
+/** The first 52 bits of a stable id (after its one-letter prefix) as an exact JS integer. */
+export function uidKey(uid: string): number {
+  return parseInt(uid.slice(1, 14), 16) || 0;
+}

@@ -1,0 +1,60 @@
+// Reading and preparing a source as a stream of batches. This is the CPU-heavy half of ingest
+// (decoding, JSON, ids, language, vocabulary); it runs in a worker thread for large files so
+// the database writer on the main thread never waits for it.
+import type { Location } from '../model/records.ts';
+import type { IngestBatch } from '../store/store.ts';
+import { findFormat } from './formats/registry.ts';
+import { prepareRecord, type PrepareContext } from './prepare.ts';
+
+export type BatchPlan = {
+  path: string;
+  format: string;
+  mapping?: unknown;
+  dataset: string;
+  sha256: string;
+  sizeBytes: number;
+  /** The last record a previous run committed (line 0: none). */
+  done: Location;
+  batchRecords: number;
+};
+
+const BATCH_BODY_CHARS = 4 << 20;
+
+export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBatch> {
+  const reader = findFormat(plan.format);
+  if (!reader) throw new Error(`unknown format ${plan.format}`);
+  const context: PrepareContext = { dataset: plan.dataset, sourceSha256: plan.sha256, seenTerms: new Set(), newTerms: [] };
+  const from = { line: Math.max(plan.done.line, 1), offset: plan.done.offset };
+  let batch = emptyBatch(plan.done);
+  let bodyChars = 0;
+  const take = () => {
+    const full = batch;
+    full.newTerms = context.newTerms;
+    context.newTerms = [];
+    batch = emptyBatch(full.checkpoint);
+    bodyChars = 0;
+    return full;
+  };
+  for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping } })) {
+    // a resumed reader starts at the last committed record, and readers that cannot seek
+    // start at the top: what a previous run stored is skipped, never written twice
+    if (item.location.line <= plan.done.line) continue;
+    if (item.kind === 'malformed') {
+      batch.quarantined.push({ location: item.location, reason: item.reason, excerpt: item.excerpt });
+    } else {
+      const prepared = prepareRecord(item.record, item.location, context);
+      batch.items.push(prepared);
+      if ('body' in prepared) bodyChars += prepared.body.length;
+    }
+    batch.records += 1;
+    batch.checkpoint = item.location;
+    if (batch.records >= plan.batchRecords || bodyChars >= BATCH_BODY_CHARS) yield take();
+  }
+  // the end of the file: the checkpoint is past everything, whatever the last record was
+  batch.checkpoint = { line: Number.MAX_SAFE_INTEGER, offset: plan.sizeBytes };
+  yield take();
+}
+
+function emptyBatch(checkpoint: Location): IngestBatch {
+  return { items: [], quarantined: [], newTerms: [], checkpoint, records: 0 };
+}
