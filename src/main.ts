@@ -9,11 +9,11 @@ export type StoreSettings = { home?: string; store?: string; env: NodeJS.Process
 export class StoreSettingsError extends Error {}
 
 export function homeDirectory(settings: StoreSettings): string {
-  return resolve(settings.home ?? settings.env.LODE_HOME ?? 'lode-data');
+  return resolve(settings.home || settings.env.LODE_HOME || 'lode-data');
 }
 
 export function storeLocation(settings: StoreSettings): string {
-  return settings.store ?? settings.env.LODE_STORE ?? `sqlite:${join(homeDirectory(settings), 'lode.sqlite')}`;
+  return settings.store || settings.env.LODE_STORE || `sqlite:${join(homeDirectory(settings), 'lode.sqlite')}`;
 }
 
 export function openStore(settings: StoreSettings): Store {

@@ -156,7 +156,10 @@ export function planCase(
     const speaker = beat.lead || members.length < 2 ? leader : rng.pick(members);
     let to = rng.pick(members);
     for (let t = 0; t < 5 && to === speaker; t++) to = rng.pick(members);
-    if (to === speaker) to = pop.accounts[speaker]?.contacts[0] ?? (speaker === 0 ? 1 : 0);
+    if (to === speaker) {
+      to = pop.accounts[speaker]?.contacts[0] ?? (speaker === 0 ? 1 : 0);
+      if (!members.includes(to)) members.push(to);
+    }
     steps.push({ at, speaker, to, rule: beat.rule, threat: beat.threat ?? false, leak: beat.leak ?? null, attach: beat.attach ?? false });
     // Replies follow within minutes: acknowledgements carry no label.
     const replies = rng.range(0, 2);

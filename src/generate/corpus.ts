@@ -56,7 +56,7 @@ export const RATES = {
   attachment: 0.012,
   note: 0.004,
   codeSwitch: 0.04,
-  longMessage: 0.08,
+  longMessage: 0.12,
   emoji: 0.12,
 } as const;
 
@@ -319,7 +319,7 @@ export function* generateCorpus(options: CorpusOptions): Generator<CorpusItem> {
         else if (x < 0.9) say('filler');
         else say(draw(CHAT_TOPICS, rng));
         if (x < 0.55 && rng.chance(RATES.longMessage)) {
-          const more = rng.range(1, 3);
+          const more = rng.range(1, rng.chance(0.2) ? 6 : 3);
           for (let i = 0; i < more; i++) { builder.text(rng.pick(SEPARATORS)); say(rng.chance(0.7) ? s.topic : draw(CHAT_TOPICS, rng)); }
         }
       }
@@ -493,7 +493,10 @@ export function* generateCorpus(options: CorpusOptions): Generator<CorpusItem> {
           yield { truth: caseRecord(top.kase, pop) };
         }
       } else if (top.remaining > 0) {
-        top.next = ts + gap(rng);
+        let next = ts + gap(rng);
+        // Conversations still open at the end of the window are squeezed into its last seconds.
+        if (next >= periodEnd) next = Math.max(ts, Math.min(periodEnd - 1000, ts + rng.range(1, 5) * 1000));
+        top.next = next;
         heap.push(top);
       }
       if (rng.chance(RATES.note)) {

@@ -476,22 +476,29 @@ export function makeAmountValue(rng: Rng): number {
 }
 
 export function amountMention(rng: Rng, n: number, lang: Lang): Mention {
-  const k = n % 1000 === 0 ? n / 1000 : 0;
+  // Shorthand only where people use it: "25k" for thousands, "2 mil" for millions.
+  const k = n % 1000 === 0 && n < 1_000_000 ? n / 1000 : 0;
+  const m = n % 1_000_000 === 0 ? n / 1_000_000 : 0;
   let raw: string;
   let currency = 'EUR';
   if (lang === 'en' && rng.chance(0.7)) {
     currency = 'GBP';
-    const opts = ['£' + thousands(n, ','), '£' + thousands(n, ',') + '.00', n + ' quid'];
+    const opts = ['£' + thousands(n, ','), '£' + thousands(n, ',') + '.00'];
+    if (n < 10_000) opts.push(n + ' quid');
     if (k > 0) opts.push('£' + k + 'k', k + ' grand', k + ' bags');
+    if (m > 0) opts.push('£' + m + 'm', m + ' million quid');
     raw = rng.pick(opts);
   } else if (lang === 'fr') {
-    const opts = [thousands(n, ' ') + ' €', thousands(n, ' ') + ' euros', n + '€', thousands(n, '.') + ' eur'];
+    const opts = [thousands(n, ' ') + ' €', thousands(n, ' ') + ' euros', thousands(n, '.') + ' eur'];
+    if (n < 100_000) opts.push(n + '€');
     if (k > 0) opts.push(k + 'k€', k + 'k', k + ' K€', k + ' 000 balles');
+    if (m > 0) opts.push(m + ' millions', m + ' M€');
     raw = rng.pick(opts);
   } else {
-    const opts = ['€ ' + thousands(n, '.'), '€' + thousands(n, '.'), thousands(n, '.') + ' euro', n + ' eu', 'EUR ' + thousands(n, '.'), thousands(n, '.') + ',-'];
+    const opts = ['€ ' + thousands(n, '.'), '€' + thousands(n, '.'), thousands(n, '.') + ' euro', 'EUR ' + thousands(n, '.'), thousands(n, '.') + ',-'];
+    if (n < 100_000) opts.push(n + ' eu', n + ' euro');
     if (k > 0) opts.push(k + 'k', k + 'k', k + 'K', '€' + k + 'k', k + ' ruggen', k + 'k euro');
-    if (n >= 1_000_000 && n % 1_000_000 === 0) opts.push(n / 1_000_000 + ' mil', n / 1_000_000 + ' miljoen');
+    if (m > 0) opts.push(m + ' mil', m + ' miljoen', '€' + m + 'M');
     raw = rng.pick(opts);
   }
   return { type: 'amount', value: currency + ' ' + n, raw };

@@ -1,0 +1,98 @@
+// The CLI as a user meets it: the real bin/lode in a child process, on a temporary home.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+import { COMMANDS } from '../../src/cli/main.ts';
+
+const LODE = new URL('../../bin/lode', import.meta.url).pathname;
+
+function lode(args: string[], home: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(LODE, args, { encoding: 'utf8', env: { ...process.env, LODE_HOME: home, LODE_STORE: '' } });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('every command has --help and exits 0 with its usage', () => {
+  const home = temporaryDirectory();
+  for (const command of COMMANDS) {
+    const { code, stdout } = lode([command.name, '--help'], home);
+    assert.equal(code, 0, command.name);
+    assert.match(stdout, new RegExp(`Usage: lode ${command.name}`));
+    assert.match(stdout, /--json/);
+  }
+});
+
+test('ingest, search and show with --json print one JSON document with the contract fields', () => {
+  const home = temporaryDirectory();
+  const file = writeJsonl(join(home, 'a.jsonl'), [
+    message('e-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'tien kilo bij de haven'),
+    message('e-2', '2020-04-01T09:05:00Z', 'jaguar', ['tapeworm'], 'oké, morgen'),
+    '{"kind":"telemetry"}',
+  ]);
+  const ingested = lode(['ingest', file, '--dataset', 'zuid', '--json'], home);
+  assert.equal(ingested.code, 0, ingested.stderr);
+  const report = JSON.parse(ingested.stdout);
+  assert.deepEqual(Object.keys(report).slice(0, 2), ['dataset', 'sources']);
+  assert.equal(report.messages, 2);
+  assert.equal(report.accounts, 2);
+  assert.equal(report.events, 0);
+  assert.equal(report.exposures, 0);
+  assert.deepEqual(Object.keys(report.sources[0]).slice(0, 5), ['path', 'sha256', 'format', 'records', 'quarantined']);
+  assert.equal(report.sources[0].quarantined, 1);
+
+  const searched = lode(['search', 'kilo', '--json'], home);
+  assert.equal(searched.code, 0, searched.stderr);
+  const result = JSON.parse(searched.stdout);
+  assert.equal(result.total, 1);
+  assert.equal(typeof result.took_ms, 'number');
+  const hit = result.hits[0];
+  for (const field of ['id', 'ref', 'dataset', 'ts', 'from', 'to', 'body', 'snippet']) assert.ok(field in hit, field);
+  assert.equal(hit.ref, 'e-1');
+  assert.deepEqual(hit.to, ['jaguar']);
+
+  const shown = lode(['show', hit.id, '--json'], home);
+  assert.equal(shown.code, 0, shown.stderr);
+  const item = JSON.parse(shown.stdout);
+  assert.equal(item.item.provenance.line, 1);
+  assert.equal(item.item.provenance.sourceSha256, report.sources[0].sha256);
+  assert.deepEqual(item.conversation.map((m: { ref: string }) => m.ref), ['e-1', 'e-2']);
+
+  const human = lode(['show', hit.id], home);
+  assert.match(human.stdout, /line 1, byte 0/);
+
+  const quarantine = JSON.parse(lode(['quarantine', '--json'], home).stdout);
+  assert.equal(quarantine.total, 1);
+  assert.match(quarantine.entries[0].reason, /unknown kind "telemetry"/);
+});
+
+test('a query syntax error exits 1 and points at the position', () => {
+  const home = temporaryDirectory();
+  const { code, stderr, stdout } = lode(['search', 'kilo AND ('], home);
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  assert.match(stderr, /position 10/);
+  assert.match(stderr, /\n\s+\^/);
+  assert.doesNotMatch(stderr, /at .*\.ts:\d+/, 'no stack trace');
+});
+
+test('bad usage exits 2; a refused input exits 1 with the reason; an unknown id exits 1', () => {
+  const home = temporaryDirectory();
+  assert.equal(lode(['search'], home).code, 2);
+  assert.equal(lode(['ingest', 'x.jsonl'], home).code, 2, 'missing --dataset');
+  assert.equal(lode(['search', 'x', '--limit', 'many'], home).code, 2);
+  assert.equal(lode(['frobnicate'], home).code, 2);
+  const missing = lode(['ingest', join(home, 'nope.jsonl'), '--dataset', 'd'], home);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no such file/);
+  const unknown = lode(['show', 'm0123'], home);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no item with id/);
+});
+
+test('a PostgreSQL store location is refused with a clear message until that store exists', () => {
+  const home = temporaryDirectory();
+  const { code, stderr } = lode(['status', '--store', 'postgres://localhost/lode'], home);
+  assert.equal(code, 1);
+  assert.match(stderr, /PostgreSQL store is not part of this version/);
+});
