@@ -4,7 +4,8 @@
 import type { Location } from '../model/records.ts';
 import type { IngestBatch } from '../store/store.ts';
 import { findFormat } from './formats/registry.ts';
-import { prepareRecord, type PrepareContext } from './prepare.ts';
+import { isPreparedMessage, prepareRecord, type PrepareContext } from './prepare.ts';
+import { MessageColumnsBuilder } from './message-columns.ts';
 
 export type BatchPlan = {
   path: string;
@@ -26,12 +27,13 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
   const context: PrepareContext = { dataset: plan.dataset, sourceSha256: plan.sha256, seenTerms: new Set(), newTerms: [] };
   const from = { line: Math.max(plan.done.line, 1), offset: plan.done.offset };
   let batch = emptyBatch(plan.done);
+  let messages = new MessageColumnsBuilder();
   let bodyChars = 0;
-  const take = () => {
-    const full = batch;
-    full.newTerms = context.newTerms;
+  const take = (): IngestBatch => {
+    const full = { ...batch, messages: messages.build(), newTerms: context.newTerms };
     context.newTerms = [];
     batch = emptyBatch(full.checkpoint);
+    messages = new MessageColumnsBuilder();
     bodyChars = 0;
     return full;
   };
@@ -43,8 +45,12 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
       batch.quarantined.push({ location: item.location, reason: item.reason, excerpt: item.excerpt });
     } else {
       const prepared = prepareRecord(item.record, item.location, context);
-      batch.items.push(prepared);
-      if ('body' in prepared) bodyChars += prepared.body.length;
+      if (isPreparedMessage(prepared)) {
+        messages.push(prepared);
+        bodyChars += prepared.body.length;
+      } else {
+        batch.items.push(prepared);
+      }
     }
     batch.records += 1;
     batch.checkpoint = item.location;
@@ -55,6 +61,6 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
   yield take();
 }
 
-function emptyBatch(checkpoint: Location): IngestBatch {
+function emptyBatch(checkpoint: Location): Omit<IngestBatch, 'messages'> {
   return { items: [], quarantined: [], newTerms: [], checkpoint, records: 0 };
 }

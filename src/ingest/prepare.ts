@@ -31,13 +31,17 @@ export type PreparedAccount = AccountRecord & { location: Location };
 export type PreparedContact = ContactRecord & { location: Location };
 export type PreparedGroup = GroupRecord & { location: Location };
 
-export type PreparedItem = PreparedMessage | PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup;
+export type PreparedItem = PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup;
 
 export type PrepareContext = { dataset: string; sourceSha256: string; seenTerms: Set<string>; newTerms: string[] };
 
+export function isPreparedMessage(item: PreparedItem | PreparedMessage): item is PreparedMessage {
+  return item.kind === 'message' || item.kind === 'note';
+}
+
 const MAX_SEEN_TERMS = 2_000_000;
 
-export function prepareRecord(record: LodeRecord, location: Location, context: PrepareContext): PreparedItem {
+export function prepareRecord(record: LodeRecord, location: Location, context: PrepareContext): PreparedItem | PreparedMessage {
   switch (record.kind) {
     case 'message':
     case 'note': {

@@ -6,11 +6,15 @@ import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } 
 import type { QueryNode } from '../search/ast.ts';
 import type { SearchResult, SearchSort } from '../model/search.ts';
 import type { PreparedItem } from '../ingest/prepare.ts';
+import type { MessageColumns } from '../ingest/message-columns.ts';
 
 export type SourceDescription = { datasetId: number; path: string; sha256: string; sizeBytes: number; format: string };
 
 /** One transaction's worth of ingest: items, quarantined pieces, and where the reader now stands. */
 export type IngestBatch = {
+  /** Messages and notes, as columns. */
+  messages: MessageColumns;
+  /** Accounts, contacts, groups and events. */
   items: PreparedItem[];
   quarantined: { location: Location; reason: string; excerpt: string }[];
   /** Folded words not seen before in this run, for fuzzy expansion. */

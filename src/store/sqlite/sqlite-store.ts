@@ -4,7 +4,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } from '../../model/items.ts';
-import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedGroup, PreparedMessage } from '../../ingest/prepare.ts';
+import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedGroup } from '../../ingest/prepare.ts';
+import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-columns.ts';
 import { foldText } from '../../extract/tokens.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
@@ -176,11 +177,6 @@ export class SqliteStore implements Store {
     try {
       for (const item of batch.items) {
         switch (item.kind) {
-          case 'message':
-          case 'note':
-            if (this.insertMessage(datasetId, sourceId, item)) counts[item.kind === 'note' ? 'notes' : 'messages'] += 1;
-            else counts.duplicates += 1;
-            break;
           case 'account':
             this.upsertAccount(datasetId, sourceId, item);
             counts.devices += this.linkDevice(datasetId, sourceId, item);
@@ -195,6 +191,11 @@ export class SqliteStore implements Store {
             counts.events += this.insertEvent(datasetId, sourceId, item);
             break;
         }
+      }
+      const m = batch.messages;
+      for (let i = 0; i < m.count; i++) {
+        if (this.insertMessage(datasetId, sourceId, m, i)) counts[m.kind[i] === 1 ? 'notes' : 'messages'] += 1;
+        else counts.duplicates += 1;
       }
       const quarantine = this.sql(`INSERT INTO quarantine (dataset_id, source_id, line, byte_offset, reason, excerpt)
                                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line) DO NOTHING`);
@@ -291,32 +292,35 @@ export class SqliteStore implements Store {
     return id;
   }
 
-  /** Inserts a message unless its stable id is already stored; false for a duplicate. */
-  private insertMessage(datasetId: number, sourceId: number, item: PreparedMessage): boolean {
-    const sender = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.from);
-    const recipients = item.to.map((handle) => this.accountId(datasetId, sourceId, item.location.line, item.platform, handle));
-    const conversation = this.conversationId(datasetId, item.platform, item.conversation);
+  /** Inserts message `i` of the columns unless it is already stored; false for a duplicate. */
+  private insertMessage(datasetId: number, sourceId: number, m: MessageColumns, i: number): boolean {
+    const platform = m.platform[i]!;
+    const line = m.line[i]!;
+    const uid = m.uid[i]!;
+    const sender = this.accountId(datasetId, sourceId, line, platform, m.from[i]!);
+    const recipients = m.to[i] === '' ? [] : m.to[i]!.split(RECIPIENT_SEPARATOR).map((handle) => this.accountId(datasetId, sourceId, line, platform, handle));
+    const conversation = this.conversationId(datasetId, platform, m.conversation[i]!);
+    const tsMs = Number.isNaN(m.tsMs[i]!) ? null : m.tsMs[i]!;
+    const attachments = m.attachments[i]!;
     const insert = this.sql(`INSERT INTO messages (rowid, uid, uid_key, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
                                sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
                              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     // Duplicates are found through the time key rather than a unique index on uid (which a
     // bulk load defers): the same item always starts probing at the same key.
-    let rowid = messageTimeKey(item.tsMs, item.uid);
+    let rowid = messageTimeKey(tsMs ?? undefined, uid);
     const occupant = this.sql('SELECT uid FROM messages WHERE rowid = ?');
     for (;;) {
       const changes = insert.run(
-        rowid, item.uid, uidKey(item.uid), item.kind === 'note' ? 1 : 0, datasetId, sourceId, item.location.line, item.location.offset, item.ref ?? null,
-        item.platform, conversation, sender, recipients.length > 0 ? JSON.stringify(recipients) : null, item.ts ?? null, item.tsMs ?? null,
-        item.body, item.lang ?? null, item.attachments.length > 0 ? 1 : 0,
-        item.attachments.length > 0 ? JSON.stringify(item.attachments) : null, item.extra ? JSON.stringify(item.extra) : null,
-        item.flags.length > 0 ? JSON.stringify(item.flags) : null,
+        rowid, uid, uidKey(uid), m.kind[i]!, datasetId, sourceId, line, m.offset[i]!, m.ref[i]!, platform, conversation, sender,
+        recipients.length > 0 ? JSON.stringify(recipients) : null, m.ts[i]!, tsMs, m.body[i]!, m.lang[i]!, attachments === null ? 0 : 1,
+        attachments, m.extra[i]!, m.flags[i]!,
       ).changes;
       if (changes === 1) break;
-      if (occupant.get(rowid)?.uid === item.uid) return false;
+      if (occupant.get(rowid)?.uid === uid) return false;
       // another item took this time slot: the next one keeps the time order
       rowid += 1;
     }
-    this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, item.body);
+    this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, m.body[i]!);
     const recipient = this.sql('INSERT INTO message_recipients (account_id, message_rowid) VALUES (?, ?)');
     for (const id of new Set(recipients)) recipient.run(id, rowid);
     return true;

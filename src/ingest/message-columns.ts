@@ -1,0 +1,84 @@
+// Messages of a batch as columns: a worker thread hands batches to the database writer, and
+// structured cloning of a few flat arrays costs a fifth of cloning one object per message.
+import type { PreparedMessage } from './prepare.ts';
+
+export type MessageColumns = {
+  count: number;
+  /** 0 message, 1 note. */
+  kind: Uint8Array;
+  uid: string[];
+  ref: (string | null)[];
+  platform: string[];
+  ts: (string | null)[];
+  /** NaN when the item has no time. */
+  tsMs: Float64Array;
+  from: string[];
+  /** Recipients joined by U+0001 ('' when none). */
+  to: string[];
+  conversation: string[];
+  body: string[];
+  lang: (string | null)[];
+  /** JSON text or null, ready for the store. */
+  attachments: (string | null)[];
+  extra: (string | null)[];
+  flags: (string | null)[];
+  line: Float64Array;
+  offset: Float64Array;
+};
+
+export const RECIPIENT_SEPARATOR = '\u0001';
+
+export class MessageColumnsBuilder {
+  private kind: number[] = [];
+  private tsMs: number[] = [];
+  private line: number[] = [];
+  private offset: number[] = [];
+  private strings = {
+    uid: [] as string[], platform: [] as string[], from: [] as string[], to: [] as string[], conversation: [] as string[], body: [] as string[],
+  };
+  private optional = {
+    ref: [] as (string | null)[], ts: [] as (string | null)[], lang: [] as (string | null)[],
+    attachments: [] as (string | null)[], extra: [] as (string | null)[], flags: [] as (string | null)[],
+  };
+
+  get count(): number {
+    return this.kind.length;
+  }
+
+  push(m: PreparedMessage): void {
+    this.kind.push(m.kind === 'note' ? 1 : 0);
+    this.tsMs.push(m.tsMs ?? Number.NaN);
+    this.line.push(m.location.line);
+    this.offset.push(m.location.offset);
+    const s = this.strings;
+    s.uid.push(m.uid);
+    s.platform.push(m.platform);
+    s.from.push(m.from);
+    s.to.push(m.to.join(RECIPIENT_SEPARATOR));
+    s.conversation.push(m.conversation);
+    s.body.push(m.body);
+    const o = this.optional;
+    o.ref.push(m.ref ?? null);
+    o.ts.push(m.ts ?? null);
+    o.lang.push(m.lang ?? null);
+    o.attachments.push(m.attachments.length > 0 ? JSON.stringify(m.attachments) : null);
+    o.extra.push(m.extra ? JSON.stringify(m.extra) : null);
+    o.flags.push(m.flags.length > 0 ? JSON.stringify(m.flags) : null);
+  }
+
+  build(): MessageColumns {
+    return {
+      count: this.kind.length,
+      kind: Uint8Array.from(this.kind),
+      tsMs: Float64Array.from(this.tsMs),
+      line: Float64Array.from(this.line),
+      offset: Float64Array.from(this.offset),
+      ...this.strings,
+      ...this.optional,
+    };
+  }
+}
+
+export function emptyMessageColumns(): MessageColumns {
+  return new MessageColumnsBuilder().build();
+}
