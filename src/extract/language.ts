@@ -9,38 +9,42 @@ const STOPWORDS: Record<string, readonly string[]> = {
   es: ['el', 'la', 'los', 'las', 'un', 'una', 'y', 'yo', 'tu', 'que', 'no', 'es', 'de', 'en', 'por', 'para', 'con', 'pero', 'mañana', 'manana', 'hoy', 'hermano', 'bien', 'donde', 'como', 'mi', 'su', 'lo', 'se', 'muy', 'ya', 'hay', 'esta', 'está'],
 };
 
-const WEIGHTS = new Map<string, Map<string, number>>();
-for (const [lang, words] of Object.entries(STOPWORDS)) {
-  for (const word of words) {
-    const folded = word.normalize('NFKD').replace(/\p{M}+/gu, '');
-    let entry = WEIGHTS.get(folded);
-    if (!entry) WEIGHTS.set(folded, (entry = new Map()));
-    entry.set(lang, 1);
-  }
-}
-
 export const DETECTED_LANGUAGES = Object.keys(STOPWORDS);
+
+/** Folded function word -> the languages it belongs to, as indexes into DETECTED_LANGUAGES. */
+const LANGUAGES_OF = new Map<string, number[]>();
+DETECTED_LANGUAGES.forEach((lang, index) => {
+  for (const word of STOPWORDS[lang]!) {
+    const folded = word.normalize('NFKD').replace(/\p{M}+/gu, '');
+    const entry = LANGUAGES_OF.get(folded);
+    if (!entry) LANGUAGES_OF.set(folded, [index]);
+    else if (!entry.includes(index)) entry.push(index);
+  }
+});
+
+const scores = new Float64Array(DETECTED_LANGUAGES.length);
 
 /** Guesses the language of already-tokenised text; undefined when the evidence is thin. */
 export function detectLanguage(tokens: readonly string[]): string | undefined {
-  const scores = new Map<string, number>();
+  scores.fill(0);
   for (const token of tokens) {
-    const entry = WEIGHTS.get(token);
-    if (!entry) continue;
+    const languages = LANGUAGES_OF.get(token);
+    if (languages === undefined) continue;
     // words shared by languages count for each, but less
-    const share = 1 / entry.size;
-    for (const lang of entry.keys()) scores.set(lang, (scores.get(lang) ?? 0) + share);
+    const share = 1 / languages.length;
+    for (const index of languages) scores[index]! += share;
   }
-  let best: string | undefined;
+  let best = -1;
   let bestScore = 0;
   let second = 0;
-  for (const [lang, score] of scores) {
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i]!;
     if (score > bestScore) {
       second = bestScore;
       bestScore = score;
-      best = lang;
+      best = i;
     } else if (score > second) second = score;
   }
-  if (bestScore < 1 || bestScore - second < 0.5) return undefined;
-  return best;
+  if (best === -1 || bestScore < 1 || bestScore - second < 0.5) return undefined;
+  return DETECTED_LANGUAGES[best];
 }

@@ -4,6 +4,7 @@
 const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 const TOKEN = /[\p{L}\p{N}]+/gu;
+const ASCII_TOKEN = /[a-z0-9]+/g;
 
 /** Lower-case without diacritics: "Café ÉTÉ" -> "cafe ete". */
 export function foldText(text: string): string {
@@ -13,6 +14,8 @@ export function foldText(text: string): string {
 
 /** The words of a text as the index sees them: runs of letters and digits, folded. */
 export function tokenize(text: string): string[] {
+  // most chat text is ASCII, where a plain character class is several times faster
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(ASCII_TOKEN) ?? [];
   return foldText(text).match(TOKEN) ?? [];
 }
 

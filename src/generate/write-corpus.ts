@@ -33,9 +33,9 @@ const CHUNK = 1 << 20;
 export const MALFORMED_KINDS = ['truncated_json', 'wrong_type_ts', 'missing_from', 'unknown_kind', 'oversized_line'] as const;
 export type MalformedKind = (typeof MALFORMED_KINDS)[number];
 
-/** `corpus.jsonl` -> `corpus.truth.jsonl`; other names just get the suffix. */
+/** `<out>.truth.jsonl`, so the truth file sorts next to its corpus and never replaces it. */
 export function defaultTruthPath(out: string): string {
-  return (out.endsWith('.jsonl') ? out.slice(0, -'.jsonl'.length) : out) + '.truth.jsonl';
+  return out + '.truth.jsonl';
 }
 
 class ChunkedWriter {

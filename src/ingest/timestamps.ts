@@ -1,13 +1,17 @@
 // Times in sources are ISO 8601 strings; the store orders by epoch milliseconds.
 
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** The form nearly every record uses; Date.parse reads it exactly as it is. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 export function isIsoTimestamp(value: string): boolean {
-  return ISO.test(value) && Number.isFinite(Date.parse(normaliseIso(value)));
+  return Number.isFinite(isoToEpochMs(value));
 }
 
-/** Epoch milliseconds; a time without a zone is read as UTC (and flagged by the caller). */
+/** Epoch milliseconds (NaN when not an ISO time); no zone is read as UTC (flagged by the caller). */
 export function isoToEpochMs(value: string): number {
+  if (CANONICAL.test(value)) return Date.parse(value);
+  if (!ISO.test(value)) return Number.NaN;
   return Date.parse(normaliseIso(value));
 }
 

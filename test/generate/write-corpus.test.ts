@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { writeCorpus, defaultTruthPath } from '../../src/generate/write-corpus.ts';
-import { parseCount, parseGenerateArgs } from '../../src/generate/cli.ts';
+import { parseCount } from '../../src/cli/generate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lode-generate-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +20,7 @@ test('writeCorpus is byte-identical for a seed and differs across seeds', async 
   const c = await writeCorpus({ messages: 20_000, seed: 8, out: join(dir, 'c.jsonl') });
   assert.deepEqual(a, b);
   assert.equal(sha(join(dir, 'a.jsonl')), sha(join(dir, 'b.jsonl')));
-  assert.equal(sha(join(dir, 'a.truth.jsonl')), sha(join(dir, 'b.truth.jsonl')));
+  assert.equal(sha(join(dir, 'a.jsonl.truth.jsonl')), sha(join(dir, 'b.jsonl.truth.jsonl')));
   assert.notEqual(sha(join(dir, 'a.jsonl')), sha(join(dir, 'c.jsonl')));
   assert.equal(a.messages, 20_000);
   assert.equal(a.malformed, 0);
@@ -30,7 +30,7 @@ test('writeCorpus is byte-identical for a seed and differs across seeds', async 
   assert.equal(lines.pop(), '');
   assert.equal(lines.length, a.lines);
   for (const line of lines) JSON.parse(line);
-  const truthLines = readFileSync(join(dir, 'a.truth.jsonl'), 'utf8').trim().split('\n');
+  const truthLines = readFileSync(join(dir, 'a.jsonl.truth.jsonl'), 'utf8').trim().split('\n');
   assert.equal(truthLines.length, a.truthRecords);
   const summary = JSON.parse(truthLines[truthLines.length - 1] ?? '{}') as Record<string, unknown>;
   assert.equal(summary['kind'], 'summary');
@@ -101,11 +101,7 @@ test('CLI arguments and default truth path', () => {
   assert.equal(parseCount('5m'), 5_000_000);
   assert.equal(parseCount('250k'), 250_000);
   assert.equal(parseCount('1_000'), 1000);
-  assert.equal(defaultTruthPath('x/corpus.jsonl'), 'x/corpus.truth.jsonl');
+  assert.equal(defaultTruthPath('x/corpus.jsonl'), 'x/corpus.jsonl.truth.jsonl');
   assert.equal(defaultTruthPath('corpus'), 'corpus.truth.jsonl');
-  const o = parseGenerateArgs(['--out', 'c.jsonl', '--messages', '2k', '--seed', '9', '--malformed-rate', '0.01']);
-  assert.equal(o.messages, 2000);
-  assert.equal(o.seed, 9);
-  assert.equal(o.malformedRate, 0.01);
-  assert.throws(() => parseGenerateArgs(['--messages', '10']));
+  assert.equal(parseCount('ten'), undefined);
 });

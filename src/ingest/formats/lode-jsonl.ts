@@ -5,6 +5,16 @@ import type { FormatReader, ReaderInput } from './format.ts';
 import { isIsoTimestamp } from '../timestamps.ts';
 
 const KINDS = ['account', 'message', 'contact', 'note', 'group', 'event'] as const;
+
+/** The fields each kind defines; anything else on a line is kept as `extra`. */
+const KNOWN_FIELDS: Record<(typeof KINDS)[number], ReadonlySet<string>> = {
+  account: new Set(['kind', 'platform', 'handle', 'name', 'device']),
+  message: new Set(['kind', 'platform', 'id', 'ts', 'from', 'to', 'group', 'body', 'lang', 'attachments']),
+  contact: new Set(['kind', 'platform', 'owner', 'handle', 'alias']),
+  note: new Set(['kind', 'platform', 'id', 'owner', 'ts', 'body', 'lang']),
+  group: new Set(['kind', 'platform', 'id', 'name', 'members']),
+  event: new Set(['kind', 'platform', 'id', 'account', 'type', 'ts', 'fields']),
+};
 const EXCERPT_CHARS = 300;
 
 export const lodeJsonl: FormatReader = {
@@ -55,7 +65,7 @@ export function parseLodeLine(text: string): LodeRecord | string {
   const kind = value.kind;
   if (typeof kind !== 'string') return 'missing required field "kind"';
   if (!(KINDS as readonly string[]).includes(kind)) return `unknown kind "${kind.slice(0, 40)}"`;
-  const fields = new FieldReader(value);
+  const fields = new FieldReader(value, KNOWN_FIELDS[kind as (typeof KINDS)[number]]);
   const record = toRecord(kind as (typeof KINDS)[number], fields);
   return fields.error ?? record;
 }
@@ -94,15 +104,15 @@ function toRecord(kind: (typeof KINDS)[number], f: FieldReader): LodeRecord {
 /** Reads typed fields off a JSON object, remembering the first problem and what was not read. */
 class FieldReader {
   error: string | undefined;
-  private readonly seen = new Set<string>(['kind']);
   private readonly value: Record<string, unknown>;
+  private readonly known: ReadonlySet<string>;
 
-  constructor(value: Record<string, unknown>) {
+  constructor(value: Record<string, unknown>, known: ReadonlySet<string>) {
     this.value = value;
+    this.known = known;
   }
 
   string(name: string, required = false): string | undefined {
-    this.seen.add(name);
     const v = this.value[name];
     if (v === undefined || v === null) {
       if (required) this.fail(`missing required field "${name}"`);
@@ -121,7 +131,6 @@ class FieldReader {
   }
 
   stringArray(name: string): string[] | undefined {
-    this.seen.add(name);
     const v = this.value[name];
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return [v];
@@ -130,7 +139,6 @@ class FieldReader {
   }
 
   object(name: string): Record<string, unknown> | undefined {
-    this.seen.add(name);
     const v = this.value[name];
     if (v === undefined || v === null) return undefined;
     if (!isObject(v)) return this.fail(`field "${name}" must be an object, got ${describe(v)}`);
@@ -138,7 +146,6 @@ class FieldReader {
   }
 
   attachments(name: string): { name?: string; mime?: string; sha256?: string; sizeBytes?: number }[] | undefined {
-    this.seen.add(name);
     const v = this.value[name];
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) return this.fail(`field "${name}" must be an array`);
@@ -158,8 +165,8 @@ class FieldReader {
   /** Fields the format does not define: kept with the item, never dropped. */
   rest(): Record<string, unknown> | undefined {
     let rest: Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(this.value)) {
-      if (!this.seen.has(k)) (rest ??= {})[k] = v;
+    for (const k in this.value) {
+      if (!this.known.has(k)) (rest ??= {})[k] = this.value[k];
     }
     return rest;
   }
