@@ -9,7 +9,11 @@ import { timeKeyFloor } from '../store/sqlite/time-key.ts';
 export type SqlValue = string | number;
 
 export type SqlitePlan = {
-  /** FTS5 expression that drives the query; absent when the query has no positive text. */
+  /**
+   * FTS5 expression that drives the query; absent when the query has no positive text.
+   * Predicates in `where` say `@key` for the item's rowid, so the executor can test it on the
+   * full-text hit itself and skip reading the messages row when nothing else is needed.
+   */
   match?: string;
   where: string[];
   params: SqlValue[];
@@ -66,7 +70,7 @@ class Compiler {
       this.plan.match = match;
     } else {
       for (const n of negatives) {
-        this.plan.where.push('m.rowid NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)');
+        this.plan.where.push('@key NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)');
         this.plan.params.push(this.fts(n.child));
       }
     }
@@ -101,7 +105,7 @@ class Compiler {
   private sql(node: QueryNode): string {
     if (isFtsExpressible(node)) {
       this.plan.params.push(this.fts(node));
-      return 'm.rowid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)';
+      return '@key IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)';
     }
     switch (node.kind) {
       case 'and':
@@ -142,7 +146,7 @@ class Compiler {
         return 'm.sender_id IN (SELECT id FROM accounts WHERE handle_folded = ?)';
       case 'to':
         this.plan.params.push(foldText(value));
-        return 'm.rowid IN (SELECT r.message_rowid FROM message_recipients r JOIN accounts a ON a.id = r.account_id WHERE a.handle_folded = ?)';
+        return '@key IN (SELECT r.message_rowid FROM message_recipients r JOIN accounts a ON a.id = r.account_id WHERE a.handle_folded = ?)';
       case 'dataset':
         this.plan.params.push(value);
         return 'm.dataset_id IN (SELECT id FROM datasets WHERE name = ?)';

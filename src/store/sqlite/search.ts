@@ -8,7 +8,8 @@ import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
 
 /** bm25 costs per hit and has no top-k pruning: rank only hit sets this small. */
 export const RELEVANCE_MAX_HITS = 5000;
-export const FACET_SAMPLE = 10_000;
+export const FACET_SAMPLE = 2000;
+const FACET_BUCKETS = 20;
 const FUZZY_EXPANSIONS = 64;
 const MARK_OPEN = '\u0001';
 const MARK_CLOSE = '\u0002';
@@ -59,9 +60,11 @@ function buildFrom(plan: SqlitePlan): FromClause {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
   const key = plan.match ? 'f.rowid' : 'm.rowid';
+  const where = plan.where.map((w) => w.replaceAll('@key', key));
   let from: string;
   if (plan.match) {
-    from = plan.where.length > 0 ? 'FROM message_fts f JOIN messages m ON m.rowid = f.rowid' : 'FROM message_fts f';
+    const readsMessages = where.some((w) => w.includes('m.'));
+    from = readsMessages ? 'FROM message_fts f JOIN messages m ON m.rowid = f.rowid' : 'FROM message_fts f';
     conditions.push('message_fts MATCH ?');
     params.push(plan.match);
   } else {
@@ -75,7 +78,7 @@ function buildFrom(plan: SqlitePlan): FromClause {
     conditions.push(`${key} < ?`);
     params.push(plan.maxKeyExclusive);
   }
-  conditions.push(...plan.where);
+  conditions.push(...where);
   params.push(...plan.params);
   return { from: `${from}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`, params, key };
 }
@@ -95,31 +98,30 @@ function facets(store: SqliteStore, query: FromClause, total: number): SearchFac
     .prepare(`SELECT m.sender_id, m.dataset_id, m.platform, m.lang, m.ts_ms ${from} ORDER BY ${query.key} DESC LIMIT ?`)
     .all(...query.params, FACET_SAMPLE);
   const tally = () => new Map<string, number>();
-  const sender = tally();
-  const dataset = tally();
+  const senderIds = tally();
+  const datasetIds = tally();
   const platform = tally();
   const language = tally();
   const day = tally();
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-  const senderIds = new Map<string, number>();
   for (const row of rows) {
-    bump(senderIds as Map<string, number>, String(row.sender_id));
-    bump(dataset, String(row.dataset_id));
+    bump(senderIds, String(row.sender_id));
+    bump(datasetIds, String(row.dataset_id));
     bump(platform, String(row.platform));
     bump(language, row.lang == null ? 'unknown' : String(row.lang));
     bump(day, row.ts_ms == null ? 'undated' : new Date(Number(row.ts_ms)).toISOString().slice(0, 10));
   }
-  const handles = store.handles([...senderIds.keys()].map(Number));
-  for (const [id, count] of senderIds) sender.set(handles.get(Number(id))!, count);
-  const names = new Map(store.db.prepare('SELECT id, name FROM datasets').all().map((r) => [String(r.id), String(r.name)]));
-  const datasetNamed = new Map([...dataset].map(([id, count]) => [names.get(id) ?? id, count]));
-  const top = (map: Map<string, number>, limit = 20) =>
+  const top = (map: Map<string, number>, limit = FACET_BUCKETS) =>
     [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value, count]) => ({ value, count }));
+  // names only for the buckets shown: a sample can hold thousands of senders
+  const topSenders = top(senderIds);
+  const handles = store.handles(topSenders.map((b) => Number(b.value)));
+  const names = new Map(store.sql('SELECT id, name FROM datasets').all().map((r) => [String(r.id), String(r.name)]));
   return {
     sampled: total > rows.length,
     sampleSize: rows.length,
-    sender: top(sender),
-    dataset: top(datasetNamed),
+    sender: topSenders.map((b) => ({ value: handles.get(Number(b.value))!, count: b.count })),
+    dataset: top(datasetIds).map((b) => ({ value: names.get(b.value) ?? b.value, count: b.count })),
     platform: top(platform),
     language: top(language),
     day: [...day].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count })),
