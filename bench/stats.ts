@@ -24,7 +24,7 @@ export function summarise(values: readonly number[]): Summary {
   return { count: values.length, median: median(values), p95: p95(values), max: values.length === 0 ? Number.NaN : Math.max(...values) };
 }
 
-/** Milliseconds rounded to 0.01 ms: the resolution worth keeping in a report. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 100) / 100;
+/** JSON.stringify replacer: fractions to 4 decimals (0.1 µs for milliseconds), enough for any figure here. */
+export function roundFractions(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1e4) / 1e4 : value;
 }

@@ -1,0 +1,153 @@
+// The Markdown report: a header with the machine and the command, then one section per size.
+import { formatMiB } from './corpus.ts';
+import type { Machine } from './machine.ts';
+import type { QueryResult, SizeResults } from './results.ts';
+import { SCAN_REPEATS } from './scan.ts';
+import type { Summary } from './stats.ts';
+
+export function renderHeader(command: string, machine: Machine, startedAt: string): string {
+  return [
+    '# Lode benchmark',
+    '',
+    `- Command: \`${command}\``,
+    `- Started: ${startedAt}`,
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores; RAM ${machine.ramGiB} GiB; ${machine.kernel}`,
+    `- Node ${machine.node}, SQLite ${machine.sqlite} (node:sqlite, used by Lode and by the floor)`,
+    `- Scans: ${machine.grep}; ripgrep ${machine.ripgrep ?? 'not on PATH (not measured)'}; LC_ALL=${machine.scanLocale}`,
+    '',
+  ].join('\n');
+}
+
+export function renderSize(r: SizeResults): string {
+  return [
+    `## ${count(r.size)} messages`,
+    '',
+    corpusLine(r),
+    '',
+    ...ingestSection(r),
+    ...searchSection(r),
+    ...perQuerySection(r),
+    ...notes(r),
+  ].join('\n');
+}
+
+function corpusLine(r: SizeResults): string {
+  const c = r.corpus;
+  const origin = c.reused ? 'reused from an earlier run' : `generated in ${c.generateSeconds?.toFixed(1)} s`;
+  return `Corpus: \`${c.path}\`, ${formatMiB(c.bytes)} MiB, ${count(c.lines)} lines, seed ${c.seed}, generator ${c.generator} (${origin}).`;
+}
+
+function ingestSection(r: SizeResults): string[] {
+  const { lode, floor, ratio } = r.ingest;
+  return [
+    '### Ingest',
+    '',
+    '| | seconds | messages/s | peak RSS MiB | on disk MiB | seconds in-process |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| Lode (\`lode ingest --json\`, fresh store) | ${seconds(lode.seconds)} | ${count(lode.rowsPerSecond)} | ${lode.peakRssMiB.toFixed(0)} | ${lode.diskMiB.toFixed(1)} | ${seconds(lode.inProcessSeconds)} |`,
+    `| Floor (bare node:sqlite FTS5 load) | ${seconds(floor.seconds)} | ${count(floor.rowsPerSecond)} | ${floor.peakRssMiB.toFixed(0)} | ${floor.diskMiB.toFixed(1)} | ${seconds(floor.inProcessSeconds)} |`,
+    `| Lode / floor | ${factor(ratio.seconds)} | ${factor(ratio.rowsPerSecond)} | ${factor(ratio.peakRss)} | ${factor(ratio.disk)} | ${factor(lode.inProcessSeconds / floor.inProcessSeconds)} |`,
+    '',
+    `Rows: Lode stored ${count(lode.rows)} messages and notes; the floor inserted ${count(floor.rows)} bodies.` +
+      (lode.rows === floor.rows ? '' : ' **The counts differ: the two loads did not see the same rows.**'),
+    '',
+  ];
+}
+
+function searchSection(r: SizeResults): string[] {
+  const s = r.search.summary;
+  const sc = s.scanned;
+  const row = (label: string, m: Summary) => `| ${label} | ${ms(m.median)} | ${ms(m.p95)} |`;
+  return [
+    `### Search (${s.queries} queries, ${s.runsPerQuery} runs each: 1 cold + ${s.runsPerQuery - 1} warm)`,
+    '',
+    '| | median ms | p95 ms |',
+    '| --- | ---: | ---: |',
+    row('Lode `took_ms`, warm, facets on (CLI default)', s.warmTookMs),
+    row('Lode wall around `searchStore`, warm, facets on', s.warmWallMs),
+    row('Lode `took_ms`, warm, facets off', s.warmNoFacetsTookMs),
+    row('Lode wall, warm, facets off', s.warmNoFacetsWallMs),
+    row('Lode `took_ms`, cold (first run of each query)', s.coldTookMs),
+    row('Lode wall, cold', s.coldWallMs),
+    '',
+    `Scan comparison, over the ${sc.queries} queries that have a scan equivalent (median and p95 of each query's median):`,
+    '',
+    '| | median ms | p95 ms | speed-up of Lode (scan median / Lode median) |',
+    '| --- | ---: | ---: | ---: |',
+    `| Lode wall, warm, facets on | ${ms(sc.lodeWallMs.median)} | ${ms(sc.lodeWallMs.p95)} | |`,
+    `| grep scan of the corpus file | ${ms(sc.grepMs.median)} | ${ms(sc.grepMs.p95)} | ${factor(sc.speedUpGrep.ofMedians)} (per query ${factor(sc.speedUpGrep.min)} to ${factor(sc.speedUpGrep.max)}) |`,
+    sc.rgMs && sc.speedUpRg
+      ? `| ripgrep scan of the corpus file | ${ms(sc.rgMs.median)} | ${ms(sc.rgMs.p95)} | ${factor(sc.speedUpRg.ofMedians)} (per query ${factor(sc.speedUpRg.min)} to ${factor(sc.speedUpRg.max)}) |`
+      : '| ripgrep | not on PATH | | |',
+    `| \`bin/lode search '${s.cli.query}' --json\` as a new process | ${ms(s.cli.medianMs)} | | |`,
+    '',
+  ];
+}
+
+function perQuerySection(r: SizeResults): string[] {
+  const hasRg = r.search.queries.some((q) => q.scan?.rg);
+  return [
+    '### Per query',
+    '',
+    `| query | kind | Lode hits | Lode median ms (took / wall) | facets off ms | cold ms | grep lines | grep median ms |${hasRg ? ' rg median ms |' : ''} speed-up | scan |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |${hasRg ? ' ---: |' : ''} ---: | --- |`,
+    ...r.search.queries.map((q) => queryRow(q, hasRg)),
+    '',
+  ];
+}
+
+function queryRow(q: QueryResult, hasRg: boolean): string {
+  const lode = `${ms(q.warmTookMs.median)} / ${ms(q.warmWallMs.median)}`;
+  const scan = q.scan;
+  const scanCells = scan
+    ? [count(scan.grep.matchingLines), ms(scan.grep.medianMs), ...(hasRg ? [scan.rg ? ms(scan.rg.medianMs) : ''] : []), factor(q.speedUp!.grep), `${scan.spec.simpler ? 'simpler: ' : ''}${scan.spec.note}`]
+    : ['', '', ...(hasRg ? [''] : []), '', 'no scan equivalent'];
+  return `| \`${q.query.replace(/\|/g, '\\|')}\` | ${q.category} | ${count(q.hits)} | ${lode} | ${ms(q.warmNoFacetsWallMs.median)} | ${ms(q.coldMs.wallMs)} | ${scanCells.join(' | ')} |`;
+}
+
+function notes(r: SizeResults): string[] {
+  return [
+    'How these were measured:',
+    '',
+    '- Ingest: each load runs in its own child process, timed from spawn to exit (Node start-up included in both;',
+    '  "in-process" is the load alone, timed inside the child). messages/s counts messages and notes per wall second.',
+    '  Peak RSS is the child\'s `process.resourceUsage().maxRSS` read just before it exits (per process, so the',
+    '  ingest\'s worker thread is included). On disk: every file of the store directory / the floor database after close.',
+    '- Floor: read the same file line by line, `JSON.parse`, insert each message and note body into',
+    '  `fts5(body, tokenize=\'unicode61 remove_diacritics 2\')`, 20,000 rows per transaction, with Lode\'s pragmas',
+    '  (page_size 16384, WAL, synchronous NORMAL, cache_size -262144). It stores only the text',
+    '  index: no message table, accounts, provenance, language or secondary indexes.',
+    `- Search: the store is opened in the bench process; each query asks ${r.search.hitsPerPage} hits, newest first.`,
+    '  "took" is the `took_ms` Lode returns; "wall" is timed around the `searchStore` call. Cold = the first run of',
+    '  each query in this process, with the OS page cache still holding what the ingest wrote (no cache was dropped).',
+    `- Scans: one process per scan, timed from spawn to exit, median of ${SCAN_REPEATS}, after one untimed read of the`,
+    '  corpus (in the page cache, like the store). `grep -c -i -F -e WORD` for words; a regex (`-E`) for dates.',
+    '  "simpler" scans answer an easier question than the query (e.g. only the rarest word of an AND, no exclusion,',
+    '  no distance, no fuzziness), which favours grep. A scan counts lines holding a substring, so its count is',
+    '  usually higher than Lode\'s hits (notes have an `owner`, not a `from`, hence a few fewer for `from:`).',
+    '  Lode\'s figures are measured inside a running process; the `bin/lode search` row shows what a new process adds.',
+    `- \`from:\` uses senders of this corpus: \`${r.search.handles.busiest}\` (the busiest) alone, \`${r.search.handles.kiloTalker}\``,
+    '  (who writes "kilo" most often) in the combinations.',
+    '',
+  ];
+}
+
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function seconds(n: number): string {
+  return n < 10 ? n.toFixed(2) : n.toFixed(1);
+}
+
+function ms(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n < 10) return n.toFixed(2);
+  if (n < 100) return n.toFixed(1);
+  return n.toFixed(0);
+}
+
+function factor(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  return `${n < 10 ? n.toFixed(2) : n.toFixed(0)}×`;
+}
