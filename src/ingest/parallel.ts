@@ -5,8 +5,15 @@ import type { BatchPlan } from './batches.ts';
 import type { WorkerMessage } from './batch-worker.ts';
 import { FormatError } from './formats/format.ts';
 
+const WORKER_HEAP_MIB = 256;
+
 export async function* preparedBatchesInWorker(plan: BatchPlan): AsyncGenerator<IngestBatch> {
-  const worker = new Worker(new URL('./batch-worker.ts', import.meta.url), { workerData: plan, execArgv: ['--disable-warning=ExperimentalWarning'] });
+  const worker = new Worker(new URL('./batch-worker.ts', import.meta.url), {
+    workerData: plan,
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    // V8 grows a busy heap lazily; a cap keeps the whole ingest's memory bounded
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+  });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;

@@ -24,9 +24,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     PRAGMA page_size = 16384;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
-    PRAGMA threads = 2;
     PRAGMA busy_timeout = 10000;
-    PRAGMA cache_size = -${(options.cacheMiB ?? 256) * 1024};
+    PRAGMA cache_size = -${(options.cacheMiB ?? 64) * 1024};
   `);
   migrate(db);
   ensureIndexes(db);
