@@ -4,7 +4,8 @@
 // first, so both variants see the same caches.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { openStore } from '../src/main.ts';
+import type { Store } from '../src/store/store.ts';
 import { parseQuery } from '../src/search/parse.ts';
 import { searchStore } from '../src/search/search.ts';
 import type { QueryNode } from '../src/search/ast.ts';
@@ -25,7 +26,8 @@ export type QuerySearchRuns = {
 };
 
 export async function runSearches(storePath: string, queries: readonly BenchQuery[], runs: number): Promise<QuerySearchRuns[]> {
-  const store = openSqliteStore({ path: storePath });
+  // opened as the CLI opens a store for reading
+  const store = openStore({ store: `sqlite:${storePath}`, env: {}, purpose: 'read' });
   try {
     const parsed = queries.map((q) => ({ query: q.query, ast: parseQuery(q.query) }));
     log(`search: cold run of ${parsed.length} queries`);
@@ -52,7 +54,7 @@ export async function runSearches(storePath: string, queries: readonly BenchQuer
   }
 }
 
-async function timedSearch(store: SqliteStore, ast: QueryNode, facets: boolean): Promise<{ timing: Timing; total: number }> {
+async function timedSearch(store: Store, ast: QueryNode, facets: boolean): Promise<{ timing: Timing; total: number }> {
   const started = performance.now();
   const result = await searchStore(store, { ast, limit: HITS_PER_PAGE, offset: 0, sort: 'newest', facets });
   const wallMs = performance.now() - started;

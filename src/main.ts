@@ -4,7 +4,15 @@ import { resolve, join } from 'node:path';
 import type { Store } from './store/store.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 
-export type StoreSettings = { home?: string; store?: string; env: NodeJS.ProcessEnv };
+export type StoreSettings = {
+  home?: string;
+  store?: string;
+  env: NodeJS.ProcessEnv;
+  /** What the store is opened for: bulk writing keeps memory bounded, reading maps the file. */
+  purpose?: 'ingest' | 'read';
+};
+
+const READ_MMAP_MIB = 16 * 1024;
 
 export class StoreSettingsError extends Error {}
 
@@ -18,7 +26,9 @@ export function storeLocation(settings: StoreSettings): string {
 
 export function openStore(settings: StoreSettings): Store {
   const location = storeLocation(settings);
-  if (location.startsWith('sqlite:')) return openSqliteStore({ path: resolve(location.slice('sqlite:'.length)) });
+  if (location.startsWith('sqlite:')) {
+    return openSqliteStore({ path: resolve(location.slice('sqlite:'.length)), mmapMiB: settings.purpose === 'ingest' ? 0 : READ_MMAP_MIB });
+  }
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new StoreSettingsError('the PostgreSQL store is not part of this version yet; use the embedded store (sqlite:PATH)');
   }

@@ -92,10 +92,10 @@ export function writeJson(io: CliIO, value: unknown): void {
 }
 
 /** Opens the store the options and environment point at, runs `work`, and always closes it. */
-export async function withStore<T>(args: ParsedCommand, io: CliIO, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(args: ParsedCommand, io: CliIO, work: (store: Store) => Promise<T>, purpose: 'ingest' | 'read' = 'read'): Promise<T> {
   let store: Store;
   try {
-    store = openStore({ home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env });
+    store = openStore({ home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env, purpose });
   } catch (error) {
     throw new UserError((error as Error).message);
   }

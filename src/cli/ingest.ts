@@ -46,6 +46,7 @@ export const ingestCommand: Command = {
         signal: io.signal,
         onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records),
       }),
+      'ingest',
     );
     const seconds = (performance.now() - started) / 1000;
     progress.finish();

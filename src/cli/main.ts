@@ -55,6 +55,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (import.meta.main) {
+  // `lode search ... | head` closes stdout early: that is the reader's choice, not an error
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

