@@ -1,4 +1,5 @@
 // What the store holds and hands back: the canonical model of DESIGN.md.
+import type { AttachmentRef } from './records.ts';
 
 /** A seized collection (one takedown, one site database), the unit of access and legal basis. */
 export type Dataset = { id: number; name: string; kind?: string; legalBasis?: string; createdAt: string };
@@ -36,7 +37,7 @@ export type StoredMessage = {
   group?: string;
   body: string;
   lang?: string;
-  attachments: { name?: string; mime?: string; sha256?: string; sizeBytes?: number }[];
+  attachments: AttachmentRef[];
   extra?: Record<string, unknown>;
   provenance: Provenance;
 };

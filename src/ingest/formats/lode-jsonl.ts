@@ -1,5 +1,5 @@
 // lode-jsonl v1: one JSON object a line, `kind` says what it is (docs/FORMATS.md).
-import type { LodeRecord, ReadItem } from '../../model/records.ts';
+import type { AttachmentRef, LodeRecord, ReadItem } from '../../model/records.ts';
 import { readLines } from '../lines.ts';
 import type { FormatReader, ReaderInput } from './format.ts';
 import { isIsoTimestamp } from '../timestamps.ts';
@@ -145,7 +145,7 @@ class FieldReader {
     return v;
   }
 
-  attachments(name: string): { name?: string; mime?: string; sha256?: string; sizeBytes?: number }[] | undefined {
+  attachments(name: string): AttachmentRef[] | undefined {
     const v = this.value[name];
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) return this.fail(`field "${name}" must be an array`);
