@@ -9,6 +9,7 @@ export type MessageColumns = {
   uid: string[];
   ref: (string | null)[];
   platform: string[];
+  /** The time as the source wrote it, when that says more than tsMs (a zone offset, no zone). */
   ts: (string | null)[];
   /** NaN when the item has no time. */
   tsMs: Float64Array;
@@ -27,6 +28,7 @@ export type MessageColumns = {
 };
 
 export const RECIPIENT_SEPARATOR = '\u0001';
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 export class MessageColumnsBuilder {
   private kind: number[] = [];
@@ -59,7 +61,8 @@ export class MessageColumnsBuilder {
     s.body.push(m.body);
     const o = this.optional;
     o.ref.push(m.ref ?? null);
-    o.ts.push(m.ts ?? null);
+    // a UTC time in ISO form is exactly what ts_ms gives back: only other writings are kept
+    o.ts.push(m.ts === undefined || CANONICAL_UTC.test(m.ts) ? null : m.ts);
     o.lang.push(m.lang ?? null);
     o.attachments.push(m.attachments.length > 0 ? JSON.stringify(m.attachments) : null);
     o.extra.push(m.extra ? JSON.stringify(m.extra) : null);

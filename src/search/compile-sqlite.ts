@@ -144,9 +144,16 @@ class Compiler {
       case 'from':
         this.plan.params.push(foldText(value));
         return 'm.sender_id IN (SELECT id FROM accounts WHERE handle_folded = ?)';
-      case 'to':
-        this.plan.params.push(foldText(value));
-        return '@key IN (SELECT r.message_rowid FROM message_recipients r JOIN accounts a ON a.id = r.account_id WHERE a.handle_folded = ?)';
+      case 'to': {
+        // Outside groups a conversation is its fixed set of parties, so a member who did not
+        // send the message received it; in groups (members come and go) and for messages to
+        // oneself the message's own recipients decide.
+        const handle = foldText(value);
+        this.plan.params.push(handle, handle, handle);
+        return `(m.conversation_id IN (SELECT cm.conversation_id FROM conversation_members cm JOIN accounts a ON a.id = cm.account_id WHERE a.handle_folded = ?)
+          AND ((m.sender_id NOT IN (SELECT id FROM accounts WHERE handle_folded = ?) AND m.conversation_id NOT IN (SELECT id FROM conversations WHERE is_group = 1))
+            OR EXISTS (SELECT 1 FROM json_each(m.recipients) j WHERE j.value IN (SELECT id FROM accounts WHERE handle_folded = ?))))`;
+      }
       case 'dataset':
         this.plan.params.push(value);
         return 'm.dataset_id IN (SELECT id FROM datasets WHERE name = ?)';

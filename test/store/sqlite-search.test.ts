@@ -19,6 +19,8 @@ const corpus = [
   message('e-7', '2020-04-07T15:00:00Z', 'jaguar', ['ghost'], 'kilo kilo kilo prijs is omhoog', { platform: 'skyecc' }),
   message('e-8', '2020-04-08T16:00:00.500Z', 'tapeworm', ['jaguar'], 'the stuff arrives tomorrow mate, need the cash', { lang: 'en' }),
   { kind: 'note', platform: 'encrochat', owner: 'tapeworm', ts: '2020-04-09T08:00:00Z', body: 'kilo prijs 28k noteren' },
+  message('e-9', '2020-04-10T09:00:00Z', 'ghost', ['tapeworm'], 'alleen voor tapeworm in de groep', { group: 'g-1' }),
+  message('e-10', '2020-04-10T10:00:00Z', 'solo', ['solo'], 'notitie aan mezelf'),
 ];
 
 let store: SqliteStore;
@@ -55,7 +57,7 @@ describe('query constructs against the SQLite store', () => {
   });
   test('a purely negative query returns everything else', async () => {
     const all = await refs('-kilo');
-    assert.equal(all.length, 6);
+    assert.equal(all.length, 8);
     assert.ok(!all.includes('e-7'));
   });
   test('parentheses group', async () => {
@@ -81,6 +83,12 @@ describe('query constructs against the SQLite store', () => {
     assert.deepEqual(await refs('kilo~0'), await refs('kilo'));
     assert.equal((await refs('kila~2')).length, 5, '~2 also reaches kilos');
   });
+  test('to: finds direct, group and self-addressed messages a handle received, and no others', async () => {
+    assert.deepEqual(await refs('to:jaguar'), ['e-8', 'e-3', 'e-1']);
+    assert.deepEqual(await refs('to:tapeworm'), ['e-9', 'e-3', 'e-2']);
+    assert.deepEqual(await refs('to:solo'), ['e-10']);
+    assert.deepEqual(await refs('NOT to:tapeworm from:ghost'), ['e-6']);
+  });
   test('from: and to: match handles regardless of case', async () => {
     assert.deepEqual(await refs('from:TAPEWORM'), ['note:kilo', 'e-8', 'e-4', 'e-1']);
     assert.deepEqual(await refs('to:ghost cash'), ['e-4']);
@@ -99,7 +107,7 @@ describe('query constructs against the SQLite store', () => {
     assert.deepEqual(await refs('date:[2020-04-02 TO 2020-04-03]'), ['e-4', 'e-3']);
     assert.deepEqual(await refs('kilo date:2020-04-01'), ['e-1']);
     assert.deepEqual(await refs('date:{2020-04-01 TO 2020-04-03}'), ['e-3']);
-    assert.deepEqual(await refs('date:>=2020-04-08T16:00:00.500Z'), ['x-1', 'note:kilo', 'e-8']);
+    assert.deepEqual(await refs('date:>=2020-04-08T16:00:00.500Z'), ['x-1', 'e-10', 'e-9', 'note:kilo', 'e-8']);
     assert.deepEqual(await refs('date:<2020-04-08T16:00:00.500Z from:tapeworm'), ['e-4', 'e-1']);
   });
   test('filters mix with text inside OR', async () => {

@@ -16,7 +16,6 @@ export const DEFERRABLE_INDEXES: readonly { name: string; sql: string }[] = [
   { name: 'messages_by_conversation', sql: 'CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id)' },
   // lang: alone matches a large share of a dataset; without an index its count reads every row
   { name: 'messages_by_lang', sql: 'CREATE INDEX IF NOT EXISTS messages_by_lang ON messages(lang)' },
-  { name: 'recipients_by_account', sql: 'CREATE INDEX IF NOT EXISTS recipients_by_account ON message_recipients(account_id, message_rowid)' },
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -79,6 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
         dataset_id INTEGER NOT NULL REFERENCES datasets(id),
         platform TEXT NOT NULL,
         key TEXT NOT NULL,
+        is_group INTEGER NOT NULL DEFAULT 0,
         name TEXT,
         members TEXT,
         UNIQUE (dataset_id, platform, key)
@@ -121,10 +121,14 @@ export const MIGRATIONS: readonly Migration[] = [
         extra TEXT,
         flags TEXT
       );
-      CREATE TABLE message_recipients (
+      -- Who takes part in a conversation (senders and recipients). Together with the sender and
+      -- the recipients column this answers to: without a row per recipient per message, which
+      -- cost a seventh of ingest time and a fifth of the store.
+      CREATE TABLE conversation_members (
         account_id INTEGER NOT NULL,
-        message_rowid INTEGER NOT NULL
-      );
+        conversation_id INTEGER NOT NULL,
+        PRIMARY KEY (account_id, conversation_id)
+      ) WITHOUT ROWID;
       CREATE VIRTUAL TABLE message_fts USING fts5(
         body, content='messages', content_rowid='rowid',
         tokenize = 'unicode61 remove_diacritics 2'

@@ -93,6 +93,8 @@ export class SqliteStore implements Store {
   private readonly conversationIds = new Map<string, number>();
   /** Accounts created in the current batch, including those only named as sender or recipient. */
   private accountsCreated = 0;
+  /** "conversation:account" pairs known to be in conversation_members. */
+  private readonly knownMembers = new Set<string>();
 
   constructor(db: DatabaseSync, path: string) {
     this.db = db;
@@ -223,6 +225,7 @@ export class SqliteStore implements Store {
       // ids cached during the failed transaction may not exist any more
       this.accountIds.clear();
       this.conversationIds.clear();
+      this.knownMembers.clear();
       throw error;
     }
     return counts;
@@ -283,7 +286,7 @@ export class SqliteStore implements Store {
 
   private upsertGroup(datasetId: number, item: PreparedGroup): number {
     const members = JSON.stringify(item.members);
-    const result = this.sql(`INSERT INTO conversations (dataset_id, platform, key, name, members) VALUES (?, ?, ?, ?, ?)
+    const result = this.sql(`INSERT INTO conversations (dataset_id, platform, key, is_group, name, members) VALUES (?, ?, ?, 1, ?, ?)
                              ON CONFLICT (dataset_id, platform, key) DO UPDATE SET name = coalesce(excluded.name, name), members = excluded.members
                              WHERE coalesce(name, '') IS NOT coalesce(excluded.name, '') OR coalesce(members, '') IS NOT excluded.members`)
       .run(datasetId, item.platform, `group:${item.ref}`, item.name ?? null, members);
@@ -295,7 +298,8 @@ export class SqliteStore implements Store {
     const cached = this.conversationIds.get(cacheKey);
     if (cached !== undefined) return cached;
     let row = this.sql('SELECT id FROM conversations WHERE dataset_id = ? AND platform = ? AND key = ?').get(datasetId, platform, key);
-    row ??= this.sql('INSERT INTO conversations (dataset_id, platform, key) VALUES (?, ?, ?) RETURNING id').get(datasetId, platform, key)!;
+    row ??= this.sql('INSERT INTO conversations (dataset_id, platform, key, is_group) VALUES (?, ?, ?, ?) RETURNING id')
+      .get(datasetId, platform, key, key.startsWith('group:') ? 1 : 0)!;
     const id = Number(row.id);
     if (this.conversationIds.size > 200_000) this.conversationIds.clear();
     this.conversationIds.set(cacheKey, id);
@@ -312,6 +316,7 @@ export class SqliteStore implements Store {
     const conversation = this.conversationId(datasetId, platform, m.conversation[i]!);
     const tsMs = Number.isNaN(m.tsMs[i]!) ? null : m.tsMs[i]!;
     const attachments = m.attachments[i]!;
+    this.addMembers(conversation, sender, recipients);
     const insert = this.sql(`INSERT INTO messages (rowid, uid, uid_key, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
                                sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
                              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
@@ -331,9 +336,19 @@ export class SqliteStore implements Store {
       rowid += 1;
     }
     this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, m.body[i]!);
-    const recipient = this.sql('INSERT INTO message_recipients (account_id, message_rowid) VALUES (?, ?)');
-    for (const id of new Set(recipients)) recipient.run(id, rowid);
     return true;
+  }
+
+  private addMembers(conversation: number, sender: number, recipients: readonly number[]): void {
+    const add = (account: number) => {
+      const key = `${conversation}:${account}`;
+      if (this.knownMembers.has(key)) return;
+      if (this.knownMembers.size > 500_000) this.knownMembers.clear();
+      this.knownMembers.add(key);
+      this.sql('INSERT INTO conversation_members (account_id, conversation_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(account, conversation);
+    };
+    add(sender);
+    for (const r of recipients) add(r);
   }
 
   private insertEvent(datasetId: number, sourceId: number, item: PreparedEvent): number {
