@@ -89,12 +89,11 @@ export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   readonly description: string;
   private readonly statements = new Map<string, StatementSync>();
-  private readonly accountIds = new Map<string, number>();
-  private readonly conversationIds = new Map<string, number>();
+  /** Ids already looked up, per dataset and platform (the hot path asks once or more per message). */
+  private readonly scopes = new Map<string, IdScope>();
+  private lastScope: { datasetId: number; platform: string; scope: IdScope } | undefined;
   /** Accounts created in the current batch, including those only named as sender or recipient. */
   private accountsCreated = 0;
-  /** "conversation:account" pairs known to be in conversation_members. */
-  private readonly knownMembers = new Set<string>();
 
   constructor(db: DatabaseSync, path: string) {
     this.db = db;
@@ -223,17 +222,36 @@ export class SqliteStore implements Store {
     } catch (error) {
       this.db.exec('ROLLBACK');
       // ids cached during the failed transaction may not exist any more
-      this.accountIds.clear();
-      this.conversationIds.clear();
-      this.knownMembers.clear();
+      this.forgetIds();
       throw error;
     }
     return counts;
   }
 
+  private scope(datasetId: number, platform: string): IdScope {
+    const last = this.lastScope;
+    if (last && last.datasetId === datasetId && last.platform === platform) return last.scope;
+    const key = `${datasetId}\u0000${platform}`;
+    let scope = this.scopes.get(key);
+    if (!scope) this.scopes.set(key, (scope = { accounts: new Map(), conversations: new Map(), members: new Map(), size: 0 }));
+    this.lastScope = { datasetId, platform, scope };
+    return scope;
+  }
+
+  private forgetIds(): void {
+    this.scopes.clear();
+    this.lastScope = undefined;
+  }
+
+  /** Bounded memory: a store of millions of accounts is looked up again rather than held. */
+  private remember(scope: IdScope): void {
+    scope.size += 1;
+    if (scope.size > MAX_CACHED_IDS) this.forgetIds();
+  }
+
   private accountId(datasetId: number, sourceId: number, line: number, platform: string, handle: string): number {
-    const key = `${datasetId}\u0000${platform}\u0000${handle}`;
-    const cached = this.accountIds.get(key);
+    const scope = this.scope(datasetId, platform);
+    const cached = scope.accounts.get(handle);
     if (cached !== undefined) return cached;
     let row = this.sql('SELECT id FROM accounts WHERE dataset_id = ? AND platform = ? AND handle = ?').get(datasetId, platform, handle);
     if (!row) {
@@ -242,8 +260,8 @@ export class SqliteStore implements Store {
       this.accountsCreated += 1;
     }
     const id = Number(row.id);
-    if (this.accountIds.size > 200_000) this.accountIds.clear();
-    this.accountIds.set(key, id);
+    scope.accounts.set(handle, id);
+    this.remember(scope);
     return id;
   }
 
@@ -259,7 +277,9 @@ export class SqliteStore implements Store {
     const row = this.sql(`INSERT INTO accounts (dataset_id, platform, handle, handle_folded, name, extra, source_id, line)
                           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
       .get(datasetId, item.platform, item.handle, foldText(item.handle), item.name ?? null, extra, sourceId, item.location.line)!;
-    this.accountIds.set(`${datasetId}\u0000${item.platform}\u0000${item.handle}`, Number(row.id));
+    const scope = this.scope(datasetId, item.platform);
+    scope.accounts.set(item.handle, Number(row.id));
+    this.remember(scope);
     this.accountsCreated += 1;
   }
 
@@ -294,15 +314,15 @@ export class SqliteStore implements Store {
   }
 
   private conversationId(datasetId: number, platform: string, key: string): number {
-    const cacheKey = `${datasetId}\u0000${platform}\u0000${key}`;
-    const cached = this.conversationIds.get(cacheKey);
+    const scope = this.scope(datasetId, platform);
+    const cached = scope.conversations.get(key);
     if (cached !== undefined) return cached;
     let row = this.sql('SELECT id FROM conversations WHERE dataset_id = ? AND platform = ? AND key = ?').get(datasetId, platform, key);
     row ??= this.sql('INSERT INTO conversations (dataset_id, platform, key, is_group) VALUES (?, ?, ?, ?) RETURNING id')
       .get(datasetId, platform, key, key.startsWith('group:') ? 1 : 0)!;
     const id = Number(row.id);
-    if (this.conversationIds.size > 200_000) this.conversationIds.clear();
-    this.conversationIds.set(cacheKey, id);
+    scope.conversations.set(key, id);
+    this.remember(scope);
     return id;
   }
 
@@ -316,7 +336,7 @@ export class SqliteStore implements Store {
     const conversation = this.conversationId(datasetId, platform, m.conversation[i]!);
     const tsMs = Number.isNaN(m.tsMs[i]!) ? null : m.tsMs[i]!;
     const attachments = m.attachments[i]!;
-    this.addMembers(conversation, sender, recipients);
+    this.addMembers(datasetId, platform, conversation, sender, recipients);
     const insert = this.sql(`INSERT INTO messages (rowid, uid, uid_key, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
                                sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
                              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
@@ -339,12 +359,14 @@ export class SqliteStore implements Store {
     return true;
   }
 
-  private addMembers(conversation: number, sender: number, recipients: readonly number[]): void {
+  private addMembers(datasetId: number, platform: string, conversation: number, sender: number, recipients: readonly number[]): void {
+    const scope = this.scope(datasetId, platform);
+    let known = scope.members.get(conversation);
+    if (!known) scope.members.set(conversation, (known = new Set()));
     const add = (account: number) => {
-      const key = `${conversation}:${account}`;
-      if (this.knownMembers.has(key)) return;
-      if (this.knownMembers.size > 500_000) this.knownMembers.clear();
-      this.knownMembers.add(key);
+      if (known.has(account)) return;
+      known.add(account);
+      this.remember(scope);
       this.sql('INSERT INTO conversation_members (account_id, conversation_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(account, conversation);
     };
     add(sender);
@@ -431,6 +453,16 @@ export class SqliteStore implements Store {
     };
   }
 }
+
+type IdScope = {
+  accounts: Map<string, number>;
+  conversations: Map<string, number>;
+  /** Accounts known to be in conversation_members, per conversation. */
+  members: Map<number, Set<number>>;
+  size: number;
+};
+
+const MAX_CACHED_IDS = 1_000_000;
 
 export const MESSAGE_SELECT = `
   SELECT m.rowid, m.uid, m.kind, m.ref, m.platform, m.sender_id, m.recipients, m.ts_ms, m.body, m.lang, m.attachments, m.extra,
