@@ -44,7 +44,7 @@ db.exec(`
   PRAGMA page_size = 16384;
   PRAGMA journal_mode = WAL;
   PRAGMA synchronous = NORMAL;
-  PRAGMA cache_size = -262144;
+  PRAGMA cache_size = -65536;
   CREATE VIRTUAL TABLE f USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
 `);
 const insert = db.prepare('INSERT INTO f (body) VALUES (?)');

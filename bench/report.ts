@@ -115,7 +115,7 @@ function notes(r: SizeResults): string[] {
     '  ingest\'s worker thread is included). On disk: every file of the store directory / the floor database after close.',
     '- Floor: read the same file line by line, `JSON.parse`, insert each message and note body into',
     '  `fts5(body, tokenize=\'unicode61 remove_diacritics 2\')`, 20,000 rows per transaction, with Lode\'s pragmas',
-    '  (page_size 16384, WAL, synchronous NORMAL, cache_size -262144). It stores only the text',
+    '  (page_size 16384, WAL, synchronous NORMAL, cache_size -65536). It stores only the text',
     '  index: no message table, accounts, provenance, language or secondary indexes.',
     `- Search: the store is opened in the bench process; each query asks ${r.search.hitsPerPage} hits, newest first.`,
     '  "took" is the `took_ms` Lode returns; "wall" is timed around the `searchStore` call. Cold = the first run of',
