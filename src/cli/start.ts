@@ -13,7 +13,7 @@ import { createProgress } from './progress.ts';
 export const DEMO_DATASET = 'demo-encrochat-synthetic';
 const DEMO_MESSAGES = 50_000;
 const DEMO_SEED = 2020;
-const EXAMPLE_QUERY = 'kilo~1 AND (haven OR container)';
+const EXAMPLE_QUERY = '(stenen OR kilo~1) AND (boot OR container OR haven)';
 
 async function start(): Promise<void> {
   const home = homeDirectory({ env: process.env });
