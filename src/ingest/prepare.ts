@@ -4,7 +4,7 @@ import type { AccountRecord, ContactRecord, EventRecord, GroupRecord, Location, 
 import type { AttachmentRef } from '../model/records.ts';
 import { detectLanguage } from '../extract/language.ts';
 import { isVocabularyWord, tokenize } from '../extract/tokens.ts';
-import { conversationKey, stableId } from './ids.ts';
+import { conversationKey, messageId, stableId } from './ids.ts';
 import { hasExplicitZone, isoToEpochMs } from './timestamps.ts';
 
 export type PreparedMessage = {
@@ -62,7 +62,7 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
       }
       return {
         kind: record.kind,
-        uid: stableId(isNote ? 'n' : 'm', ...identity),
+        uid: messageId(isNote ? 'n' : 'm', tsMs, ...identity),
         ref: record.ref,
         platform: record.platform,
         ts: record.ts,

@@ -9,9 +9,6 @@ export type Migration = { version: number; name: string; sql: string };
  * that a crashed bulk load left missing.
  */
 export const DEFERRABLE_INDEXES: readonly { name: string; sql: string }[] = [
-  // An integer prefix of the stable id: a quarter of the size of a text index and far quicker
-  // to build. Not unique: duplicates are caught through the time key (see insertMessage).
-  { name: 'messages_by_uid_key', sql: 'CREATE INDEX IF NOT EXISTS messages_by_uid_key ON messages(uid_key)' },
   { name: 'messages_by_sender', sql: 'CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender_id)' },
   { name: 'messages_by_conversation', sql: 'CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id)' },
   // lang: alone matches a large share of a dataset; without an index its count reads every row
@@ -100,8 +97,8 @@ export const MIGRATIONS: readonly Migration[] = [
       -- index order of both this table and the full-text index: no query sorts its hits.
       CREATE TABLE messages (
         rowid INTEGER PRIMARY KEY,
+        -- the public id; it carries the time, so it is found through the rowid (no index)
         uid TEXT NOT NULL,
-        uid_key INTEGER NOT NULL,
         kind INTEGER NOT NULL,
         dataset_id INTEGER NOT NULL,
         source_id INTEGER NOT NULL,

@@ -10,7 +10,7 @@ import { foldText } from '../../extract/tokens.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
 import { runSqliteSearch } from './search.ts';
-import { messageTimeKey, uidKey } from './time-key.ts';
+import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 
 type Row = Record<string, unknown>;
 
@@ -343,16 +343,16 @@ export class SqliteStore implements Store {
     const tsMs = Number.isNaN(m.tsMs[i]!) ? null : m.tsMs[i]!;
     const attachments = m.attachments[i]!;
     this.addMembers(datasetId, platform, conversation, sender, recipients);
-    const insert = this.sql(`INSERT INTO messages (rowid, uid, uid_key, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
+    const insert = this.sql(`INSERT INTO messages (rowid, uid, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
                                sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-    // Duplicates are found through the time key rather than a unique index on uid (which a
-    // bulk load defers): the same item always starts probing at the same key.
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    // Duplicates are found through the time key rather than an index on uid: the same item
+    // always starts probing at the same key, and its id says which key that is.
     let rowid = messageTimeKey(tsMs ?? undefined, uid);
     const occupant = this.sql('SELECT uid FROM messages WHERE rowid = ?');
     for (;;) {
       const changes = insert.run(
-        rowid, uid, uidKey(uid), m.kind[i]!, datasetId, sourceId, line, m.offset[i]!, m.ref[i]!, platform, conversation, sender,
+        rowid, uid, m.kind[i]!, datasetId, sourceId, line, m.offset[i]!, m.ref[i]!, platform, conversation, sender,
         recipients.length > 0 ? JSON.stringify(recipients) : null, m.ts[i]!, tsMs, m.body[i]!, m.lang[i]!, attachments === null ? 0 : 1,
         attachments, m.extra[i]!, m.flags[i]!,
       ).changes;
@@ -408,18 +408,33 @@ export class SqliteStore implements Store {
   }
 
   async message(id: string): Promise<StoredMessage | undefined> {
-    const row = this.sql(`${MESSAGE_SELECT} WHERE m.uid_key = ? AND m.uid = ?`).get(uidKey(id), id);
-    return row ? this.toStoredMessage(row) : undefined;
+    const rowid = this.findRowid(id);
+    if (rowid === undefined) return undefined;
+    return this.toStoredMessage(this.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`).get(rowid)!);
   }
 
   async conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]> {
-    const anchor = this.sql('SELECT rowid, conversation_id FROM messages WHERE uid_key = ? AND uid = ?').get(uidKey(id), id);
-    if (!anchor) return [];
+    const rowid = this.findRowid(id);
+    if (rowid === undefined) return [];
+    const anchor = this.sql('SELECT rowid, conversation_id FROM messages WHERE rowid = ?').get(rowid)!;
     const earlier = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`)
       .all(anchor.conversation_id as number, anchor.rowid as number, before).reverse();
     const later = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid >= ? ORDER BY m.rowid ASC LIMIT ?`)
       .all(anchor.conversation_id as number, anchor.rowid as number, after + 1);
     return [...earlier, ...later].map((r) => this.toStoredMessage(r));
+  }
+
+  /** Walks the probe path an insert took from the id's natural key: consecutive keys only. */
+  private findRowid(id: string): number | undefined {
+    const start = naturalKeyOfId(id);
+    if (start === undefined) return undefined;
+    let expected = start;
+    for (const row of this.sql('SELECT rowid, uid FROM messages WHERE rowid >= ? ORDER BY rowid LIMIT 1024').iterate(start)) {
+      if (Number(row.rowid) !== expected) return undefined;
+      if (row.uid === id) return expected;
+      expected += 1;
+    }
+    return undefined;
   }
 
   /** Handles of accounts by id, cached for the life of the store (accounts never change handle). */
