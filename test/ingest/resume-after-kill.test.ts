@@ -23,15 +23,8 @@ async function countMessageLines(path: string): Promise<{ messages: number; note
   return { messages, notes };
 }
 
-test('an ingest killed mid-file resumes on rerun to exact counts, without duplicates', { timeout: 240_000 }, async () => {
-  const home = temporaryDirectory();
-  const corpus = join(home, 'corpus.jsonl');
-  await writeCorpus({ messages: 200_000, seed: 11, out: corpus });
-  const expected = await countMessageLines(corpus);
-  const env = { ...process.env, LODE_HOME: home, LODE_STORE: '' };
-  const child = spawn(LODE, ['ingest', corpus, '--dataset', 'crash', '--batch', '2000'], { env, stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-
+/** Polls the store as a second reader until the ingest has committed past `line`. */
+async function waitForCommittedLine(home: string, line: number): Promise<number> {
   let committedLine = 0;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -43,8 +36,20 @@ test('an ingest killed mid-file resumes on rerun to exact counts, without duplic
     } catch {
       continue; // the store is still being created
     }
-    if (committedLine > 40_000) break;
+    if (committedLine > line) break;
   }
+  return committedLine;
+}
+
+test('an ingest killed mid-file resumes on rerun to exact counts, without duplicates', { timeout: 240_000 }, async () => {
+  const home = temporaryDirectory();
+  const corpus = join(home, 'corpus.jsonl');
+  await writeCorpus({ messages: 200_000, seed: 11, out: corpus });
+  const expected = await countMessageLines(corpus);
+  const env = { ...process.env, LODE_HOME: home, LODE_STORE: '' };
+  const child = spawn(LODE, ['ingest', corpus, '--dataset', 'crash', '--batch', '2000'], { env, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const committedLine = await waitForCommittedLine(home, 40_000);
   child.kill('SIGKILL');
   await exited;
   assert.ok(committedLine > 40_000 && committedLine < 190_000, `killed mid-file (committed up to line ${committedLine})`);
@@ -67,4 +72,32 @@ test('an ingest killed mid-file resumes on rerun to exact counts, without duplic
   const writable = new DatabaseSync(join(home, 'lode.sqlite'));
   assert.doesNotThrow(() => writable.exec(`INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 1)`));
   writable.close();
+});
+
+test('Ctrl-C stops after the current batch with exit code 1, and the same command continues', { timeout: 240_000 }, async () => {
+  const home = temporaryDirectory();
+  const corpus = join(home, 'corpus.jsonl');
+  await writeCorpus({ messages: 100_000, seed: 12, out: corpus });
+  const expected = await countMessageLines(corpus);
+  const env = { ...process.env, LODE_HOME: home, LODE_STORE: '' };
+  const child = spawn(LODE, ['ingest', corpus, '--dataset', 'ctrl-c', '--batch', '1000', '--json'], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await waitForCommittedLine(home, 10_000);
+  child.kill('SIGINT');
+  assert.equal(await exited, 1);
+  assert.match(stderr, /interrupted: what was read is stored; run the same command again to continue/);
+  const first = JSON.parse(stdout);
+  assert.equal(first.interrupted, true);
+  assert.ok(first.messages > 0 && first.messages < expected.messages);
+
+  const rerun = spawnSync(LODE, ['ingest', corpus, '--dataset', 'ctrl-c', '--json'], { env, encoding: 'utf8' });
+  assert.equal(rerun.status, 0, rerun.stderr);
+  const second = JSON.parse(rerun.stdout);
+  assert.equal(second.sources[0].status, 'resumed');
+  assert.equal(first.messages + second.messages, expected.messages);
+  assert.equal(first.notes + second.notes, expected.notes);
 });
