@@ -7,13 +7,19 @@ export type Location = { line: number; offset: number };
 /** A file attached to a message (never the bytes themselves, only what identifies them). */
 export type AttachmentRef = { name?: string; mime?: string; sha256?: string; sizeBytes?: number };
 
+/** A handset: its IMEI and model, and from when it was used when the source says so. */
+export type DeviceRef = { imei?: string; model?: string; since?: string };
+
 /** A user of a platform as the source describes them. */
 export type AccountRecord = {
   kind: 'account';
   platform: string;
   handle: string;
   name?: string;
-  device?: { imei?: string; model?: string };
+  /** The device in use, as the source describes it. */
+  device?: DeviceRef;
+  /** Devices the account used over time, where the source keeps that history. */
+  devices?: DeviceRef[];
   extra?: Record<string, unknown>;
 };
 

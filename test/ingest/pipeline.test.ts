@@ -136,3 +136,19 @@ test('an interrupted ingest keeps what it committed and a rerun continues to exa
   assert.equal(second.duplicates, 0);
   assert.equal(await count(store, 'SELECT count(*) AS n FROM messages'), 1000);
 });
+
+test('an account keeps its current device and the devices of its history', async () => {
+  const dir = temporaryDirectory();
+  const store = openTestStore(dir);
+  const file = writeJsonl(join(dir, 'a.jsonl'), [
+    {
+      kind: 'account', platform: 'encrochat', handle: 'thor', device: { imei: '353971106528552', model: 'Aquaris X2' },
+      devices: [{ imei: '358220089487427', model: 'Aquaris X Pro' }, { imei: '353971106528552', model: 'Aquaris X2', since: '2020-04-02T01:38:12Z' }],
+    },
+    { kind: 'account', platform: 'encrochat', handle: 'bad', devices: [{ imei: 7 }] },
+  ]);
+  const report = await ingest({ store, paths: [file], dataset: 'd' });
+  assert.equal(report.quarantined, 1);
+  const rows = store.db.prepare(`SELECT d.imei, ad.since FROM account_devices ad JOIN devices d ON d.id = ad.device_id ORDER BY d.imei`).all();
+  assert.deepEqual(rows.map((r) => [r.imei, r.since]), [['353971106528552', '2020-04-02T01:38:12Z'], ['358220089487427', null]]);
+});

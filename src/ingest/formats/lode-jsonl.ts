@@ -1,5 +1,5 @@
 // lode-jsonl v1: one JSON object a line, `kind` says what it is (docs/FORMATS.md).
-import type { AttachmentRef, LodeRecord, ReadItem } from '../../model/records.ts';
+import type { AttachmentRef, DeviceRef, LodeRecord, ReadItem } from '../../model/records.ts';
 import { readLines } from '../lines.ts';
 import type { FormatReader, ReaderInput } from './format.ts';
 import { isIsoTimestamp } from '../timestamps.ts';
@@ -8,7 +8,7 @@ const KINDS = ['account', 'message', 'contact', 'note', 'group', 'event'] as con
 
 /** The fields each kind defines; anything else on a line is kept as `extra`. */
 const KNOWN_FIELDS: Record<(typeof KINDS)[number], ReadonlySet<string>> = {
-  account: new Set(['kind', 'platform', 'handle', 'name', 'device']),
+  account: new Set(['kind', 'platform', 'handle', 'name', 'device', 'devices']),
   message: new Set(['kind', 'platform', 'id', 'ts', 'from', 'to', 'group', 'body', 'lang', 'attachments']),
   contact: new Set(['kind', 'platform', 'owner', 'handle', 'alias']),
   note: new Set(['kind', 'platform', 'id', 'owner', 'ts', 'body', 'lang']),
@@ -77,7 +77,8 @@ function toRecord(kind: (typeof KINDS)[number], f: FieldReader): LodeRecord {
       const device = f.object('device');
       return {
         kind, platform, handle: f.string('handle', true) ?? '', name: f.string('name'),
-        device: device ? { imei: optionalString(device.imei, f, 'device.imei'), model: optionalString(device.model, f, 'device.model') } : undefined,
+        device: device ? toDevice(device, f, 'device') : undefined,
+        devices: f.objectArray('devices')?.map((d, i) => toDevice(d, f, `devices[${i}]`)),
         extra: f.rest(),
       };
     }
@@ -145,6 +146,13 @@ class FieldReader {
     return v;
   }
 
+  objectArray(name: string): Record<string, unknown>[] | undefined {
+    const v = this.value[name];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || !v.every(isObject)) return this.fail(`field "${name}" must be an array of objects`);
+    return v as Record<string, unknown>[];
+  }
+
   attachments(name: string): AttachmentRef[] | undefined {
     const v = this.value[name];
     if (v === undefined || v === null) return undefined;
@@ -175,6 +183,12 @@ class FieldReader {
     this.error ??= message;
     return undefined;
   }
+}
+
+function toDevice(value: Record<string, unknown>, f: FieldReader, name: string): DeviceRef {
+  const since = optionalString(value.since, f, `${name}.since`);
+  if (since !== undefined && !isIsoTimestamp(since)) f.fail(`field "${name}.since" must be an ISO 8601 time`);
+  return { imei: optionalString(value.imei, f, `${name}.imei`), model: optionalString(value.model, f, `${name}.model`), since };
 }
 
 function optionalString(v: unknown, f: FieldReader, name: string): string | undefined {

@@ -66,6 +66,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE account_devices (
         account_id INTEGER NOT NULL REFERENCES accounts(id),
         device_id INTEGER NOT NULL REFERENCES devices(id),
+        since TEXT,
         source_id INTEGER NOT NULL,
         line INTEGER NOT NULL,
         PRIMARY KEY (account_id, device_id)

@@ -196,7 +196,7 @@ export class SqliteStore implements Store {
         switch (item.kind) {
           case 'account':
             this.upsertAccount(datasetId, sourceId, item);
-            counts.devices += this.linkDevice(datasetId, sourceId, item);
+            counts.devices += this.linkDevices(datasetId, sourceId, item);
             break;
           case 'contact':
             counts.contacts += this.insertContact(datasetId, sourceId, item);
@@ -289,15 +289,20 @@ export class SqliteStore implements Store {
     this.accountsCreated += 1;
   }
 
-  private linkDevice(datasetId: number, sourceId: number, item: PreparedAccount): number {
-    if (!item.device || (!item.device.imei && !item.device.model)) return 0;
-    const imei = item.device.imei ?? '';
-    const model = item.device.model ?? '';
-    const inserted = Number(this.sql('INSERT INTO devices (dataset_id, imei, model) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(datasetId, imei, model).changes);
-    const device = this.sql('SELECT id FROM devices WHERE dataset_id = ? AND imei = ? AND model = ?').get(datasetId, imei, model)!;
-    const account = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.handle);
-    this.sql('INSERT INTO account_devices (account_id, device_id, source_id, line) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(account, device.id as number, sourceId, item.location.line);
+  /** Links the account to its current device and to every device of its history. */
+  private linkDevices(datasetId: number, sourceId: number, item: PreparedAccount): number {
+    const devices = [...(item.devices ?? []), ...(item.device ? [item.device] : [])].filter((d) => d.imei || d.model);
+    let inserted = 0;
+    for (const d of devices) {
+      const imei = d.imei ?? '';
+      const model = d.model ?? '';
+      inserted += Number(this.sql('INSERT INTO devices (dataset_id, imei, model) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(datasetId, imei, model).changes);
+      const device = this.sql('SELECT id FROM devices WHERE dataset_id = ? AND imei = ? AND model = ?').get(datasetId, imei, model)!;
+      const account = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.handle);
+      this.sql(`INSERT INTO account_devices (account_id, device_id, source_id, line, since) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET since = coalesce(account_devices.since, excluded.since)`)
+        .run(account, device.id as number, sourceId, item.location.line, d.since ?? null);
+    }
     return inserted;
   }
 
