@@ -21,7 +21,7 @@ export type Command = {
   usage: string;
   details?: string;
   options: Record<string, OptionSpec>;
-  positionals: { min: number; max: number; names: string };
+  positionals: { min: number; max: number; names: string; isFreeText?: boolean };
   run(args: ParsedCommand, io: CliIO): Promise<number>;
 };
 
@@ -45,8 +45,16 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 
 export function parseCommand(command: Command, argv: string[]): ParsedCommand | 'help' {
   const options = { ...GLOBAL_OPTIONS, ...command.options };
+  // A query may start with a dash (`-pizza`, `-"geld cash"`): what is not an option of the
+  // command is the query, not an error.
+  const freeText: string[] = [];
+  const args = command.positionals.isFreeText ? argv.filter((arg, i) => {
+    const isQuery = arg.startsWith('-') && arg !== '--' && !isOptionArgument(arg, options) && !takesValue(argv[i - 1], options);
+    if (isQuery) freeText.push(arg);
+    return !isQuery;
+  }) : argv;
   const config: ParseArgsConfig = {
-    args: argv,
+    args,
     allowPositionals: true,
     strict: true,
     options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
@@ -59,10 +67,23 @@ export function parseCommand(command: Command, argv: string[]): ParsedCommand | 
   }
   const values = parsed.values as ParsedCommand['values'];
   if (values.help) return 'help';
+  const positionals = [...parsed.positionals, ...freeText];
   const { min, max, names } = command.positionals;
-  if (parsed.positionals.length < min) throw new UsageError(`missing ${names}`);
-  if (parsed.positionals.length > max) throw new UsageError(`unexpected argument "${parsed.positionals[max]}"`);
-  return { values, positionals: parsed.positionals, json: values.json === true };
+  if (positionals.length < min) throw new UsageError(`missing ${names}`);
+  if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
+  return { values, positionals, json: values.json === true };
+}
+
+function isOptionArgument(arg: string, options: Record<string, OptionSpec>): boolean {
+  const long = /^--([a-z][a-z-]*)(=.*)?$/.exec(arg);
+  if (long) return long[1]! in options;
+  return arg.length === 2 && Object.values(options).some((o) => o.short === arg[1]);
+}
+
+function takesValue(previous: string | undefined, options: Record<string, OptionSpec>): boolean {
+  if (previous === undefined || previous.includes('=')) return false;
+  const name = previous.startsWith('--') ? previous.slice(2) : Object.entries(options).find(([, o]) => previous === `-${o.short}`)?.[0];
+  return name !== undefined && options[name]?.type === 'string';
 }
 
 export function helpText(command: Command): string {

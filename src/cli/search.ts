@@ -24,7 +24,7 @@ export const searchCommand: Command = {
     sort: { type: 'string', description: 'newest (default), oldest or relevance', valueName: 'ORDER' },
     'no-facets': { type: 'boolean', description: 'skip the facet counts' },
   },
-  positionals: { min: 1, max: 1, names: 'QUERY' },
+  positionals: { min: 1, max: 1, names: 'QUERY', isFreeText: true },
   async run(args, io) {
     const query = args.positionals[0]!;
     const sort = (stringOption(args, 'sort') ?? 'newest') as SearchSort;

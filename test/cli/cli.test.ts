@@ -58,6 +58,11 @@ test('ingest, search and show with --json print one JSON document with the contr
   assert.equal(item.item.provenance.sourceSha256, report.sources[0].sha256);
   assert.deepEqual(item.conversation.map((m: { ref: string }) => m.ref), ['e-1', 'e-2']);
 
+  const negative = lode(['search', '-kilo', '--json', '--no-facets'], home);
+  assert.equal(negative.code, 0, negative.stderr);
+  assert.deepEqual(JSON.parse(negative.stdout).hits.map((h: { ref: string }) => h.ref), ['e-2'], 'a query may start with a dash');
+  assert.equal(lode(['search', '--limit', '-5', 'kilo'], home).code, 2, 'an option value is not taken for the query');
+
   const human = lode(['show', hit.id], home);
   assert.match(human.stdout, /line 1, byte 0/);
 
