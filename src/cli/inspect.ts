@@ -1,9 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { FORMATS } from '../ingest/formats/registry.ts';
-import { expandPaths, sha256File } from '../ingest/pipeline.ts';
+import { expandPaths, readHead, sha256File } from '../ingest/pipeline.ts';
 import { writeJson, type Command } from './command.ts';
-
-const HEAD_BYTES = 64 * 1024;
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -20,11 +18,7 @@ export const inspectCommand: Command = {
         continue;
       }
       const info = await stat(file.path);
-      const handle = await open(file.path, 'r');
-      const buffer = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-      await handle.close();
-      const head = buffer.subarray(0, bytesRead).toString('utf8');
+      const head = await readHead(file.path);
       const scores = FORMATS.map((f) => ({ format: f.name, confidence: f.detect(head, file.path) })).sort((a, b) => b.confidence - a.confidence);
       const best = scores[0]!.confidence >= 0.5 ? scores[0]!.format : null;
       reports.push({ path: file.path, sizeBytes: info.size, sha256: await sha256File(file.path), format: info.size === 0 ? null : best, scores });

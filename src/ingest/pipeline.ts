@@ -169,7 +169,8 @@ function refused(path: string, reason: string): SourceReport {
   return { path, status: 'refused', reason, records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
 }
 
-async function readHead(path: string): Promise<string> {
+/** The first 64 KiB of a file as text: what format detection looks at. */
+export async function readHead(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 
@@ -100,4 +101,18 @@ test('a PostgreSQL store location is refused with a clear message until that sto
   const { code, stderr } = lode(['status', '--store', 'postgres://localhost/lode'], home);
   assert.equal(code, 1);
   assert.match(stderr, /PostgreSQL store is not part of this version/);
+});
+
+test('inspect says what each file is, and exits 1 when one is not a format Lode reads', () => {
+  const home = temporaryDirectory();
+  const jsonl = writeJsonl(join(home, 'a.jsonl'), [message('e-1', '2020-04-01T09:00:00Z', 'a', ['b'], 'hoi')]);
+  const csvPath = join(home, 'b.csv');
+  writeFileSync(csvPath, 'from,to,body\na,b,hoi\n');
+  const notes = join(home, 'notes.txt');
+  writeFileSync(notes, 'nothing structured here\n');
+  const { code, stdout } = lode(['inspect', jsonl, csvPath, notes, '--json'], home);
+  assert.equal(code, 1);
+  const files = JSON.parse(stdout).files as { path: string; format: string | null; sha256: string }[];
+  assert.deepEqual(files.map((f) => f.format), ['lode-jsonl', 'csv', null]);
+  assert.match(files[0]!.sha256, /^[0-9a-f]{64}$/);
 });
