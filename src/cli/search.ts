@@ -1,5 +1,4 @@
 import { parseQuery, formatQueryError, QuerySyntaxError } from '../search/parse.ts';
-import { QueryCompileError } from '../search/compile-sqlite.ts';
 import type { SearchResult, SearchSort } from '../model/search.ts';
 import { UserError, UsageError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
 import { searchStore } from '../search/search.ts';
@@ -29,24 +28,19 @@ export const searchCommand: Command = {
     const query = args.positionals[0]!;
     const sort = (stringOption(args, 'sort') ?? 'newest') as SearchSort;
     if (!SORTS.includes(sort)) throw new UsageError(`--sort must be one of ${SORTS.join(', ')}`);
-    let ast;
+    const limit = integerOption(args, 'limit', 20, 1, 1000);
+    const offset = integerOption(args, 'offset', 0);
+    let result;
     try {
-      ast = parseQuery(query);
+      const ast = parseQuery(query);
+      result = await withStore(args, io, (store) =>
+        searchStore(store, { ast, dataset: stringOption(args, 'dataset'), limit, offset, sort, facets: args.values['no-facets'] !== true }),
+      );
     } catch (error) {
+      // both a syntax error and a query the store cannot answer point at the position
       if (error instanceof QuerySyntaxError) throw new UserError(formatQueryError(query, error));
       throw error;
     }
-    const result = await withStore(args, io, async (store) => {
-      try {
-        return await searchStore(store, {
-          ast, dataset: stringOption(args, 'dataset'), limit: integerOption(args, 'limit', 20, 1, 1000),
-          offset: integerOption(args, 'offset', 0), sort, facets: args.values['no-facets'] !== true,
-        });
-      } catch (error) {
-        if (error instanceof QueryCompileError) throw new UserError(formatQueryError(query, new QuerySyntaxError(error.message, error.position)));
-        throw error;
-      }
-    });
     if (args.json) writeJson(io, result);
     else io.stdout.write(describe(result, io.isTTY));
     return 0;

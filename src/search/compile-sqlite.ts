@@ -3,6 +3,7 @@
 // dates become a rowid range (rowids are time keys), and the rest become SQL predicates on the
 // messages row `m`. Pure: fuzzy expansion is handed in, so tests need no database.
 import type { QueryNode, Span, TextNode } from './ast.ts';
+import { QuerySyntaxError } from './parse.ts';
 import { foldText, tokenize } from '../extract/tokens.ts';
 import { timeKeyFloor } from '../store/sqlite/time-key.ts';
 
@@ -23,12 +24,11 @@ export type SqlitePlan = {
   expansions: Record<string, string[]>;
 };
 
-export class QueryCompileError extends Error {
-  readonly position: number;
+/** A query that parses but that this store cannot answer; reported like a syntax error. */
+export class QueryCompileError extends QuerySyntaxError {
   constructor(message: string, position: number) {
-    super(message);
+    super(message, position);
     this.name = 'QueryCompileError';
-    this.position = position;
   }
 }
 
