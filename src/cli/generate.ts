@@ -1,4 +1,3 @@
-import { writeCorpus } from '../generate/write-corpus.ts';
 import { createProgress, formatCount } from './progress.ts';
 import { UsageError, integerOption, stringOption, writeJson, type Command } from './command.ts';
 
@@ -31,6 +30,8 @@ export const generateCommand: Command = {
     if (!Number.isFinite(malformedRate) || malformedRate < 0 || malformedRate > 0.5) throw new UsageError('--malformed-rate must be a number from 0 to 0.5');
     const progress = createProgress(io.stderr, io.isTTY, 'generate', 'messages');
     const started = performance.now();
+    // the generator's grammars take a tenth of a second to load: only for this command
+    const { writeCorpus } = await import('../generate/write-corpus.ts');
     const stats = await writeCorpus({
       messages, seed: integerOption(args, 'seed', 1), out, truthOut: stringOption(args, 'truth'), malformedRate,
       start, days: stringOption(args, 'days') === undefined ? undefined : integerOption(args, 'days', 105, 1, 3650),
