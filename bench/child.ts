@@ -19,7 +19,7 @@ export function benchScript(name: string): string {
 
 export async function runChild(script: string, args: string[], label: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=16', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   const stderrLines: string[] = [];

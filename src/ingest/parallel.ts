@@ -6,13 +6,15 @@ import type { WorkerMessage } from './batch-worker.ts';
 import { FormatError } from './formats/format.ts';
 
 const WORKER_HEAP_MIB = 256;
+/** As bin/lode's --max-semi-space-size=16: V8 would size it by the machine's memory. */
+const WORKER_YOUNG_MIB = 48;
 
 export async function* preparedBatchesInWorker(plan: BatchPlan): AsyncGenerator<IngestBatch> {
   const worker = new Worker(new URL('./batch-worker.ts', import.meta.url), {
     workerData: plan,
     execArgv: ['--disable-warning=ExperimentalWarning'],
     // V8 grows a busy heap lazily; a cap keeps the whole ingest's memory bounded
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB, maxYoungGenerationSizeMb: WORKER_YOUNG_MIB },
   });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;

@@ -39,7 +39,9 @@ export function isPreparedMessage(item: PreparedItem | PreparedMessage): item is
   return item.kind === 'message' || item.kind === 'note';
 }
 
-const MAX_SEEN_TERMS = 2_000_000;
+// Forgetting only means a word is offered to the store again (which ignores it); remembering
+// every typo of 20M messages would hold a good part of the worker's memory.
+const MAX_SEEN_TERMS = 200_000;
 
 export function prepareRecord(record: LodeRecord, location: Location, context: PrepareContext): PreparedItem | PreparedMessage {
   switch (record.kind) {
@@ -95,7 +97,6 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
 function collectTerms(tokens: readonly string[], context: PrepareContext): void {
   for (const token of tokens) {
     if (context.seenTerms.has(token) || !isVocabularyWord(token)) continue;
-    // bounded memory: forgetting only means a word may be offered to the store twice
     if (context.seenTerms.size >= MAX_SEEN_TERMS) context.seenTerms.clear();
     context.seenTerms.add(token);
     context.newTerms.push(token);
