@@ -55,6 +55,8 @@ export interface Store {
   ensureDataset(name: string): Promise<Dataset>;
   findDataset(name: string): Promise<Dataset | undefined>;
   summarise(): Promise<DatasetSummary[]>;
+  /** Every source of every dataset, with its status and checkpoint. */
+  sources(): Promise<(Source & { dataset: string })[]>;
 
   /** The source for this file in this dataset: a new one, or the one a previous run left. */
   openSource(source: SourceDescription): Promise<Source>;

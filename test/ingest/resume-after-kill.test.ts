@@ -54,6 +54,12 @@ test('an ingest killed mid-file resumes on rerun to exact counts, without duplic
   await exited;
   assert.ok(committedLine > 40_000 && committedLine < 190_000, `killed mid-file (committed up to line ${committedLine})`);
 
+  const status = spawnSync(LODE, ['status', '--json'], { env, encoding: 'utf8' });
+  const unfinished = JSON.parse(status.stdout).sources[0];
+  assert.equal(unfinished.status, 'ingesting');
+  assert.equal(unfinished.checkpoint.line >= committedLine, true);
+  assert.match(spawnSync(LODE, ['status'], { env, encoding: 'utf8' }).stdout, /unfinished: .*corpus\.jsonl in crash, stored up to line \d+/);
+
   const rerun = spawnSync(LODE, ['ingest', corpus, '--dataset', 'crash', '--json'], { env, encoding: 'utf8' });
   assert.equal(rerun.status, 0, rerun.stderr);
   const report = JSON.parse(rerun.stdout);

@@ -174,6 +174,12 @@ export class SqliteStore implements Store {
     this.statements.clear();
   }
 
+  async sources(): Promise<(Source & { dataset: string })[]> {
+    return this.sql('SELECT s.*, d.name AS dataset FROM sources s JOIN datasets d ON d.id = s.dataset_id ORDER BY d.name, s.id')
+      .all()
+      .map((row) => ({ ...toSource(row), dataset: String(row.dataset) }));
+  }
+
   async openSource(source: SourceDescription): Promise<Source> {
     this.sql(`INSERT INTO sources (dataset_id, path, sha256, size_bytes, format, status, started_at)
               VALUES (?, ?, ?, ?, ?, 'ingesting', ?) ON CONFLICT (dataset_id, sha256) DO NOTHING`)
