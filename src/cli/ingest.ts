@@ -83,7 +83,7 @@ function describe(report: IngestReport, seconds: number): string {
     const what = s.status === 'refused' ? `refused: ${s.reason}` : `${s.status}, ${formatCount(s.records)} records, ${s.quarantined} quarantined`;
     return `  ${s.path} (${s.format ?? '?'}) ${what}`;
   });
-  const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events`;
+  const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events, ${report.exposures} credential exposures`;
   const rate = seconds > 0 ? ` in ${seconds.toFixed(1)} s (${formatCount((report.messages + report.notes) / seconds)} messages/s)` : '';
   const tail = [
     report.duplicates > 0 ? `${report.duplicates} already stored` : '',

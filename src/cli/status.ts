@@ -18,7 +18,7 @@ export const statusCommand: Command = {
     if (datasets.length === 0) io.stdout.write('no datasets yet: lode ingest PATH --dataset NAME\n');
     for (const d of datasets) {
       io.stdout.write(
-        `  ${d.name}: ${d.messages} messages, ${d.notes} notes, ${d.accounts} accounts, ${d.contacts} contacts, ${d.events} events, ` +
+        `  ${d.name}: ${d.messages} messages, ${d.notes} notes, ${d.accounts} accounts, ${d.contacts} contacts, ${d.events} events, ${d.exposures} exposures, ` +
           `${d.sources} sources, ${d.quarantined} quarantined${d.firstTs ? `, ${d.firstTs.slice(0, 10)} .. ${d.lastTs!.slice(0, 10)}` : ''}\n`,
       );
     }

@@ -40,7 +40,7 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
   for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping } })) {
     // a resumed reader starts at the last committed record, and readers that cannot seek
     // start at the top: what a previous run stored is skipped, never written twice
-    if (item.location.line <= plan.done.line) continue;
+    if (isAtOrBefore(item.location, plan.done)) continue;
     if (item.kind === 'malformed') {
       batch.quarantined.push({ location: item.location, reason: item.reason, excerpt: item.excerpt });
     } else {
@@ -59,6 +59,10 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
   // the end of the file: the checkpoint is past everything, whatever the last record was
   batch.checkpoint = { line: Number.MAX_SAFE_INTEGER, offset: plan.sizeBytes };
   yield take();
+}
+
+function isAtOrBefore(location: Location, done: Location): boolean {
+  return location.line < done.line || (location.line === done.line && location.offset <= done.offset);
 }
 
 function emptyBatch(checkpoint: Location): Omit<IngestBatch, 'messages'> {

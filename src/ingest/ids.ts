@@ -2,7 +2,7 @@
 // ingesting a file twice (or two exports that overlap) adds nothing.
 import { hash } from 'node:crypto';
 
-export function stableId(prefix: 'm' | 'n' | 'v', ...parts: string[]): string {
+export function stableId(prefix: 'm' | 'n' | 'v' | 'x', ...parts: string[]): string {
   return prefix + hash('sha256', parts.join('\u0000'), 'hex').slice(0, 20);
 }
 

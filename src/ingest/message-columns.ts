@@ -25,6 +25,7 @@ export type MessageColumns = {
   flags: (string | null)[];
   line: Float64Array;
   offset: Float64Array;
+  fingerprint: Float64Array;
 };
 
 export const RECIPIENT_SEPARATOR = '\u0001';
@@ -35,6 +36,7 @@ export class MessageColumnsBuilder {
   private tsMs: number[] = [];
   private line: number[] = [];
   private offset: number[] = [];
+  private fingerprint: number[] = [];
   private strings = {
     uid: [] as string[], platform: [] as string[], from: [] as string[], to: [] as string[], conversation: [] as string[], body: [] as string[],
   };
@@ -52,6 +54,7 @@ export class MessageColumnsBuilder {
     this.tsMs.push(m.tsMs ?? Number.NaN);
     this.line.push(m.location.line);
     this.offset.push(m.location.offset);
+    this.fingerprint.push(m.fingerprint);
     const s = this.strings;
     s.uid.push(m.uid);
     s.platform.push(m.platform);
@@ -76,6 +79,7 @@ export class MessageColumnsBuilder {
       tsMs: Float64Array.from(this.tsMs),
       line: Float64Array.from(this.line),
       offset: Float64Array.from(this.offset),
+      fingerprint: Float64Array.from(this.fingerprint),
       ...this.strings,
       ...this.optional,
     };

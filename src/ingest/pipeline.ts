@@ -96,7 +96,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     accounts: total.accounts,
     contacts: total.contacts,
     events: total.events,
-    exposures: 0,
+    exposures: total.exposures,
     quarantined: total.quarantined,
     duplicates: total.duplicates,
     refused: sources.filter((s) => s.status === 'refused').length,

@@ -1,6 +1,6 @@
 // Turns reader records into what a store writes: stable ids, epoch times, language, and the
 // words for the fuzzy vocabulary. Pure: no I/O, so it can run beside the database writer.
-import type { AccountRecord, ContactRecord, EventRecord, GroupRecord, Location, LodeRecord } from '../model/records.ts';
+import type { AccountRecord, ContactRecord, EventRecord, ExposureRecord, GroupRecord, Location, LodeRecord } from '../model/records.ts';
 import type { AttachmentRef } from '../model/records.ts';
 import { detectLanguage } from '../extract/language.ts';
 import { isVocabularyWord, tokenize } from '../extract/tokens.ts';
@@ -23,6 +23,8 @@ export type PreparedMessage = {
   attachments: AttachmentRef[];
   extra?: Record<string, unknown>;
   flags: string[];
+  /** A hash of the folded words: equal for near-duplicates (case, accents, punctuation, spacing). */
+  fingerprint: number;
   location: Location;
 };
 
@@ -30,8 +32,9 @@ export type PreparedEvent = Omit<EventRecord, 'kind'> & { kind: 'event'; uid: st
 export type PreparedAccount = AccountRecord & { location: Location };
 export type PreparedContact = ContactRecord & { location: Location };
 export type PreparedGroup = GroupRecord & { location: Location };
+export type PreparedExposure = ExposureRecord & { uid: string; location: Location };
 
-export type PreparedItem = PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup;
+export type PreparedItem = PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup | PreparedExposure;
 
 export type PrepareContext = { dataset: string; sourceSha256: string; seenTerms: Set<string>; newTerms: string[] };
 
@@ -56,7 +59,7 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         : [context.dataset, context.sourceSha256, String(location.line), String(location.offset)];
       const tokens = tokenize(record.body);
       collectTerms(tokens, context);
-      const flags: string[] = [];
+      const flags: string[] = isNote ? [] : [...(record.flags ?? [])];
       let tsMs: number | undefined;
       if (record.ts !== undefined) {
         tsMs = isoToEpochMs(record.ts);
@@ -78,6 +81,7 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         attachments: isNote ? [] : (record.attachments ?? []),
         extra: record.extra,
         flags,
+        fingerprint: fingerprintOf(tokens),
         location,
       };
     }
@@ -87,11 +91,32 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         : [context.dataset, context.sourceSha256, String(location.line), String(location.offset)];
       return { ...record, uid: stableId('v', ...identity), tsMs: record.ts ? isoToEpochMs(record.ts) : undefined, location };
     }
+    case 'exposure': {
+      // the same identifier with the same password in two leaks of one dataset is one exposure
+      const secret = record.passwordSha1 ?? record.hashType ?? '';
+      return { ...record, uid: stableId('x', context.dataset, record.platform, record.identifierType, record.identifier, secret), location };
+    }
     case 'account':
     case 'contact':
     case 'group':
       return { ...record, location };
   }
+}
+
+/** Two 32-bit FNV-1a hashes of the folded words, joined into 52 bits (exact in SQLite and JS). */
+export function fingerprintOf(tokens: readonly string[]): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const token of tokens) {
+    for (let i = 0; i < token.length; i++) {
+      const c = token.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x050c5d1f);
+    }
+    a = Math.imul(a ^ 32, 0x01000193);
+    b = Math.imul(b ^ 32, 0x050c5d1f);
+  }
+  return (a >>> 0) * 2 ** 20 + ((b >>> 0) >>> 12);
 }
 
 function collectTerms(tokens: readonly string[], context: PrepareContext): void {

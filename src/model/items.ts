@@ -63,6 +63,7 @@ export type DatasetSummary = {
   accounts: number;
   contacts: number;
   events: number;
+  exposures: number;
   quarantined: number;
   firstTs?: string;
   lastTs?: string;

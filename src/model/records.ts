@@ -1,7 +1,12 @@
 // Records as readers yield them: the lode-jsonl v1 vocabulary (docs/FORMATS.md).
 // Every format reader translates its input into these, so the pipeline knows one shape only.
 
-/** Where a record sits in its source file: 1-based line and byte offset of its start. */
+/**
+ * Where a record sits in its source file: the 1-based line and the byte offset of its start.
+ * A reader yields locations in strictly increasing (line, offset) order; records that share a
+ * line (rows of one extended INSERT) differ by offset. A resumed ingest skips everything up to
+ * the committed location, so this order is what makes resume exact.
+ */
 export type Location = { line: number; offset: number };
 
 /** A file attached to a message (never the bytes themselves, only what identifies them). */
@@ -35,6 +40,8 @@ export type MessageRecord = {
   body: string;
   lang?: string;
   attachments?: AttachmentRef[];
+  /** Quality flags the reader raises, e.g. a date order it had to infer. */
+  flags?: string[];
   extra?: Record<string, unknown>;
 };
 
@@ -81,7 +88,31 @@ export type EventRecord = {
   fields: Record<string, unknown>;
 };
 
-export type LodeRecord = AccountRecord | MessageRecord | ContactRecord | NoteRecord | GroupRecord | EventRecord;
+/**
+ * That an identifier (mostly an e-mail address) sat in seized data, and what data about it was
+ * exposed. The password is kept only as the victim check needs it: the SHA-1 and NTLM hashes of
+ * a cleartext password (or the SHA-1 a leak itself held), never the cleartext.
+ */
+export type ExposureRecord = {
+  kind: 'exposure';
+  platform: string;
+  /** The identifier as the victim would type it, normalised (e-mail lower-cased and trimmed). */
+  identifier: string;
+  identifierType: 'email' | 'username' | 'phone';
+  /** What was exposed with it: email, password, password-hash, username, name, phone, ip, address, date-of-birth, payment... */
+  dataClasses: string[];
+  /** Upper-case hex SHA-1 of the password (what Have I Been Pwned's range API serves). */
+  passwordSha1?: string;
+  /** Upper-case hex NTLM (MD4 of UTF-16LE) of a cleartext password. */
+  passwordNtlm?: string;
+  /** The kind of hash the source held instead of a cleartext: md5, sha1, sha256, bcrypt, argon2, phpass, ntlm, mysql... */
+  hashType?: string;
+  /** The account of the same source this exposure belongs to, when there is one. */
+  account?: string;
+  extra?: Record<string, unknown>;
+};
+
+export type LodeRecord = AccountRecord | MessageRecord | ContactRecord | NoteRecord | GroupRecord | EventRecord | ExposureRecord;
 
 /** What a reader yields: a record, or a piece it could not read (quarantined, never dropped). */
 export type ReadItem =

@@ -8,13 +8,21 @@ import type { SearchResult, SearchSort } from '../model/search.ts';
 import type { PreparedItem } from '../ingest/prepare.ts';
 import type { MessageColumns } from '../ingest/message-columns.ts';
 
-export type SourceDescription = { datasetId: number; path: string; sha256: string; sizeBytes: number; format: string };
+export type SourceDescription = {
+  datasetId: number;
+  path: string;
+  sha256: string;
+  sizeBytes: number;
+  format: string;
+  /** For a file read out of an archive: the archive's SHA-256 and the member's path inside it. */
+  container?: { sha256: string; member: string };
+};
 
 /** One transaction's worth of ingest: items, quarantined pieces, and where the reader now stands. */
 export type IngestBatch = {
   /** Messages and notes, as columns. */
   messages: MessageColumns;
-  /** Accounts, contacts, groups and events. */
+  /** Accounts, contacts, groups, events and credential exposures. */
   items: PreparedItem[];
   quarantined: { location: Location; reason: string; excerpt: string }[];
   /** Folded words not seen before in this run, for fuzzy expansion. */
@@ -32,6 +40,7 @@ export type BatchCounts = {
   contacts: number;
   groups: number;
   events: number;
+  exposures: number;
   devices: number;
   duplicates: number;
   quarantined: number;
@@ -80,7 +89,7 @@ export interface Store {
 }
 
 export const EMPTY_COUNTS: BatchCounts = {
-  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, devices: 0, duplicates: 0, quarantined: 0,
+  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, devices: 0, duplicates: 0, quarantined: 0,
 };
 
 export function addCounts(a: BatchCounts, b: BatchCounts): BatchCounts {

@@ -4,7 +4,7 @@ import { readLines } from '../lines.ts';
 import type { FormatReader, ReaderInput } from './format.ts';
 import { isIsoTimestamp } from '../timestamps.ts';
 
-const KINDS = ['account', 'message', 'contact', 'note', 'group', 'event'] as const;
+const KINDS = ['account', 'message', 'contact', 'note', 'group', 'event', 'exposure'] as const;
 
 /** The fields each kind defines; anything else on a line is kept as `extra`. */
 const KNOWN_FIELDS: Record<(typeof KINDS)[number], ReadonlySet<string>> = {
@@ -14,7 +14,9 @@ const KNOWN_FIELDS: Record<(typeof KINDS)[number], ReadonlySet<string>> = {
   note: new Set(['kind', 'platform', 'id', 'owner', 'ts', 'body', 'lang']),
   group: new Set(['kind', 'platform', 'id', 'name', 'members']),
   event: new Set(['kind', 'platform', 'id', 'account', 'type', 'ts', 'fields']),
+  exposure: new Set(['kind', 'platform', 'identifier', 'identifierType', 'dataClasses', 'passwordSha1', 'passwordNtlm', 'hashType', 'account']),
 };
+const IDENTIFIER_TYPES = ['email', 'username', 'phone'] as const;
 const EXCERPT_CHARS = 300;
 
 export const lodeJsonl: FormatReader = {
@@ -99,6 +101,17 @@ function toRecord(kind: (typeof KINDS)[number], f: FieldReader): LodeRecord {
         kind, platform, ref: f.string('id'), account: f.string('account', true) ?? '', type: f.string('type', true) ?? '',
         ts: f.timestamp('ts'), fields: { ...(f.object('fields') ?? {}), ...(f.rest() ?? {}) },
       };
+    case 'exposure': {
+      const identifierType = f.string('identifierType') ?? 'email';
+      if (!(IDENTIFIER_TYPES as readonly string[]).includes(identifierType)) f.fail(`field "identifierType" must be one of ${IDENTIFIER_TYPES.join(', ')}`);
+      const identifier = (f.string('identifier', true) ?? '').trim();
+      return {
+        kind, platform, identifier: identifierType === 'email' ? identifier.toLowerCase() : identifier,
+        identifierType: identifierType as (typeof IDENTIFIER_TYPES)[number], dataClasses: f.stringArray('dataClasses') ?? [identifierType],
+        passwordSha1: f.hexDigest('passwordSha1', 40), passwordNtlm: f.hexDigest('passwordNtlm', 32), hashType: f.string('hashType'),
+        account: f.string('account'), extra: f.rest(),
+      };
+    }
   }
 }
 
@@ -123,6 +136,14 @@ class FieldReader {
     if (typeof v !== 'string') return this.fail(`field "${name}" must be a string, got ${describe(v)}`);
     if (required && v.trim() === '') return this.fail(`field "${name}" must not be empty`);
     return v;
+  }
+
+  /** An upper-case hex digest of the given length (lower case is accepted and raised). */
+  hexDigest(name: string, length: number): string | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    if (v.length !== length || !/^[0-9a-fA-F]+$/.test(v)) return this.fail(`field "${name}" must be ${length} hex digits`);
+    return v.toUpperCase();
   }
 
   timestamp(name: string): string | undefined {

@@ -168,4 +168,50 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'credential exposures, archive members, several quarantined records on one line, message fingerprints',
+    sql: `
+      CREATE TABLE exposures (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        identifier TEXT NOT NULL,
+        identifier_type TEXT NOT NULL,
+        data_classes TEXT NOT NULL,
+        password_sha1 TEXT,
+        password_ntlm TEXT,
+        hash_type TEXT,
+        account_id INTEGER,
+        extra TEXT
+      );
+      -- the victim check looks up one identifier; the range API one hash prefix
+      CREATE INDEX exposures_by_identifier ON exposures(identifier);
+      CREATE INDEX exposures_by_sha1 ON exposures(password_sha1) WHERE password_sha1 IS NOT NULL;
+      CREATE INDEX exposures_by_ntlm ON exposures(password_ntlm) WHERE password_ntlm IS NOT NULL;
+      -- a file inside an archive: the archive's hash and the member's path in it
+      ALTER TABLE sources ADD COLUMN container_sha256 TEXT;
+      ALTER TABLE sources ADD COLUMN member_path TEXT;
+      -- rows of one extended INSERT share a line: they differ by offset
+      CREATE TABLE quarantine_v2 (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        UNIQUE (source_id, line, byte_offset)
+      );
+      INSERT INTO quarantine_v2 SELECT * FROM quarantine;
+      DROP TABLE quarantine;
+      ALTER TABLE quarantine_v2 RENAME TO quarantine;
+      -- near-duplicate detection (lode duplicates): equal for the same folded words
+      ALTER TABLE messages ADD COLUMN fingerprint INTEGER;
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } from '../../model/items.ts';
-import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedGroup } from '../../ingest/prepare.ts';
+import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedExposure, PreparedGroup } from '../../ingest/prepare.ts';
 import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-columns.ts';
 import { foldText } from '../../extract/tokens.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
@@ -143,6 +143,7 @@ export class SqliteStore implements Store {
         accounts: count('SELECT count(*) AS n FROM accounts WHERE dataset_id = ?'),
         contacts: count('SELECT count(*) AS n FROM contacts WHERE dataset_id = ?'),
         events: count('SELECT count(*) AS n FROM events WHERE dataset_id = ?'),
+        exposures: count('SELECT count(*) AS n FROM exposures WHERE dataset_id = ?'),
         quarantined: count('SELECT count(*) AS n FROM quarantine WHERE dataset_id = ?'),
         firstTs: range?.first == null ? undefined : new Date(Number(range.first)).toISOString(),
         lastTs: range?.last == null ? undefined : new Date(Number(range.last)).toISOString(),
@@ -181,9 +182,10 @@ export class SqliteStore implements Store {
   }
 
   async openSource(source: SourceDescription): Promise<Source> {
-    this.sql(`INSERT INTO sources (dataset_id, path, sha256, size_bytes, format, status, started_at)
-              VALUES (?, ?, ?, ?, ?, 'ingesting', ?) ON CONFLICT (dataset_id, sha256) DO NOTHING`)
-      .run(source.datasetId, source.path, source.sha256, source.sizeBytes, source.format, new Date().toISOString());
+    this.sql(`INSERT INTO sources (dataset_id, path, sha256, size_bytes, format, status, started_at, container_sha256, member_path)
+              VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?, ?) ON CONFLICT (dataset_id, sha256) DO NOTHING`)
+      .run(source.datasetId, source.path, source.sha256, source.sizeBytes, source.format, new Date().toISOString(),
+        source.container?.sha256 ?? null, source.container?.member ?? null);
     const row = this.sql('SELECT * FROM sources WHERE dataset_id = ? AND sha256 = ?').get(source.datasetId, source.sha256)!;
     return toSource(row);
   }
@@ -216,6 +218,9 @@ export class SqliteStore implements Store {
           case 'event':
             counts.events += this.insertEvent(datasetId, sourceId, item);
             break;
+          case 'exposure':
+            counts.exposures += this.insertExposure(datasetId, sourceId, item);
+            break;
         }
       }
       const m = batch.messages;
@@ -224,7 +229,7 @@ export class SqliteStore implements Store {
         else counts.duplicates += 1;
       }
       const quarantine = this.sql(`INSERT INTO quarantine (dataset_id, source_id, line, byte_offset, reason, excerpt)
-                                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line) DO NOTHING`);
+                                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line, byte_offset) DO NOTHING`);
       for (const q of batch.quarantined) {
         counts.quarantined += Number(quarantine.run(datasetId, sourceId, q.location.line, q.location.offset, q.reason, q.excerpt).changes);
       }
@@ -358,8 +363,8 @@ export class SqliteStore implements Store {
     const attachments = m.attachments[i]!;
     this.addMembers(datasetId, platform, conversation, sender, recipients);
     const insert = this.sql(`INSERT INTO messages (rowid, uid, kind, dataset_id, source_id, line, byte_offset, ref, platform, conversation_id,
-                               sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags)
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+                               sender_id, recipients, ts, ts_ms, body, lang, has_attachment, attachments, extra, flags, fingerprint)
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     // Duplicates are found through the time key rather than an index on uid: the same item
     // always starts probing at the same key, and its id says which key that is.
     let rowid = messageTimeKey(tsMs ?? undefined, uid);
@@ -368,7 +373,7 @@ export class SqliteStore implements Store {
       const changes = insert.run(
         rowid, uid, m.kind[i]!, datasetId, sourceId, line, m.offset[i]!, m.ref[i]!, platform, conversation, sender,
         recipients.length > 0 ? JSON.stringify(recipients) : null, m.ts[i]!, tsMs, m.body[i]!, m.lang[i]!, attachments === null ? 0 : 1,
-        attachments, m.extra[i]!, m.flags[i]!,
+        attachments, m.extra[i]!, m.flags[i]!, m.fingerprint[i]!,
       ).changes;
       if (changes === 1) break;
       if (occupant.get(rowid)?.uid === uid) return false;
@@ -399,6 +404,16 @@ export class SqliteStore implements Store {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`)
       .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.ref ?? null, item.platform, account, item.type,
         item.ts ?? null, item.tsMs ?? null, JSON.stringify(item.fields)).changes);
+  }
+
+  private insertExposure(datasetId: number, sourceId: number, item: PreparedExposure): number {
+    const account = item.account === undefined ? null : this.accountId(datasetId, sourceId, item.location.line, item.platform, item.account);
+    return Number(this.sql(`INSERT INTO exposures (uid, dataset_id, source_id, line, byte_offset, platform, identifier, identifier_type, data_classes,
+                              password_sha1, password_ntlm, hash_type, account_id, extra)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`)
+      .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.platform, item.identifier, item.identifierType,
+        JSON.stringify(item.dataClasses), item.passwordSha1 ?? null, item.passwordNtlm ?? null, item.hashType ?? null, account,
+        item.extra ? JSON.stringify(item.extra) : null).changes);
   }
 
   async quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }> {
