@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { homeDirectory } from '../main.ts';
 import { ingest, type IngestReport } from '../ingest/pipeline.ts';
 import { FORMATS } from '../ingest/formats/registry.ts';
 import { createProgress, formatCount } from './progress.ts';
@@ -9,7 +11,8 @@ export const ingestCommand: Command = {
   summary: 'Read seized files into a dataset: streaming, resumable, every item with its provenance.',
   usage: 'ingest PATH... --dataset NAME [--format F] [--mapping FILE]',
   details: [
-    'PATH may be files or directories (read recursively). Each file is identified by its SHA-256:',
+    'PATH may be files, directories (read recursively) or archives (.zip, .tar, .tar.gz, .gz; also nested),',
+    'whose members are unpacked into the home\'s scratch folder while they are read. Each file is identified by its SHA-256:',
     'ingesting it again adds nothing, and an interrupted run (Ctrl-C, crash) continues where it stopped.',
     'Malformed records are quarantined with their line and reason (see `lode quarantine`); the rest is read.',
     '',
@@ -21,7 +24,8 @@ export const ingestCommand: Command = {
   options: {
     dataset: { type: 'string', short: 'd', description: 'dataset to ingest into (created when new)', valueName: 'NAME' },
     format: { type: 'string', description: 'skip detection and read every file as this format', valueName: 'F' },
-    mapping: { type: 'string', description: 'JSON file with a column mapping (CSV)', valueName: 'FILE' },
+    mapping: { type: 'string', description: 'JSON file with a column mapping (CSV) or a site-database mapping (dumps)', valueName: 'FILE' },
+    report: { type: 'string', description: 'also write the ingest report, file by file with hashes, as Markdown', valueName: 'FILE' },
     batch: { type: 'string', description: 'records per transaction (default 20000)', valueName: 'N' },
   },
   positionals: { min: 1, max: Infinity, names: 'PATH' },
@@ -44,12 +48,16 @@ export const ingestCommand: Command = {
         store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping,
         batchRecords: integerOption(args, "batch", 20_000, 1, 1_000_000),
         signal: io.signal,
+        // unpacked archives are as sensitive as the evidence: they stay in the home, not in /tmp
+        scratchDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'scratch'),
         onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records),
       }),
       'ingest',
     );
     const seconds = (performance.now() - started) / 1000;
     progress.finish();
+    const reportPath = stringOption(args, 'report');
+    if (reportPath) await writeFile(reportPath, ingestReportMarkdown(report, new Date(), seconds));
     if (args.json) writeJson(io, toJson(report));
     else io.stdout.write(describe(report, seconds));
     for (const s of report.sources.filter((s) => s.status === 'refused')) io.stderr.write(`refused ${s.path}: ${s.reason}\n`);
@@ -78,9 +86,35 @@ function toJson(report: IngestReport) {
   };
 }
 
+/** The report an analyst hands over: what each file was, its hash, what came of it. */
+export function ingestReportMarkdown(report: IngestReport, at: Date, seconds: number): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const rows = report.sources.map((s) =>
+    `| ${cell(s.path)} | ${s.format ?? ''} | ${s.sha256 ?? ''} | ${s.status} | ${s.records} | ${s.quarantined} | ${cell(s.reason ?? '')} |`);
+  const problems = report.sources.filter((s) => s.status === 'refused');
+  return [
+    `# Ingest report: dataset ${report.dataset}`,
+    '',
+    `Finished ${at.toISOString()} after ${seconds.toFixed(1)} s.`,
+    '',
+    `Added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ` +
+      `${report.events} events and ${report.exposures} credential exposures; ${report.duplicates} records were already stored; ` +
+      `${report.quarantined} records quarantined (\`lode quarantine --dataset ${report.dataset}\`).`,
+    '',
+    '| file | format | SHA-256 | status | records | quarantined | note |',
+    '| --- | --- | --- | --- | ---: | ---: | --- |',
+    ...rows,
+    '',
+    problems.length === 0 ? 'Every file was read or deliberately skipped.' : `${problems.length} file(s) could not be read: see the note column.`,
+    '',
+  ].join('\n');
+}
+
 function describe(report: IngestReport, seconds: number): string {
   const lines = report.sources.map((s) => {
-    const what = s.status === 'refused' ? `refused: ${s.reason}` : `${s.status}, ${formatCount(s.records)} records, ${s.quarantined} quarantined`;
+    const what = s.status === 'refused' || s.status === 'skipped'
+      ? `${s.status}: ${s.reason}`
+      : `${s.status}, ${formatCount(s.records)} records, ${s.quarantined} quarantined`;
     return `  ${s.path} (${s.format ?? '?'}) ${what}`;
   });
   const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events, ${report.exposures} credential exposures`;

@@ -3,13 +3,15 @@
 // of a completed file adds nothing; a rerun of an interrupted one continues where it stopped.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addCounts, EMPTY_COUNTS, type BatchCounts, type Store } from '../store/store.ts';
 import { detectFormat, findFormat } from './formats/registry.ts';
 import { FormatError, type FormatReader } from './formats/format.ts';
 import { preparedBatches, type BatchPlan } from './batches.ts';
 import { preparedBatchesInWorker } from './parallel.ts';
+import { sniffArchive, unpackArchive, type ArchiveKind } from './archives.ts';
 
 export type IngestProgress = { path: string; bytesDone: number; bytesTotal: number; records: number; fileIndex: number; fileCount: number };
 
@@ -25,13 +27,16 @@ export type IngestOptions = {
   useWorker?: boolean;
   /** Stops cleanly after the current batch: what was committed stays, a rerun continues. */
   signal?: AbortSignal;
+  /** Where archives are unpacked while their members are read (default: the system's temp directory). */
+  scratchDirectory?: string;
 };
 
 export type SourceReport = {
   path: string;
   sha256?: string;
   format?: string;
-  status: 'ingested' | 'resumed' | 'already-ingested' | 'interrupted' | 'refused';
+  /** skipped: a file found inside a directory or archive that is not a format Lode reads. */
+  status: 'ingested' | 'resumed' | 'already-ingested' | 'interrupted' | 'refused' | 'skipped';
   reason?: string;
   /** Records read in this run (a resumed run counts only what it read). */
   records: number;
@@ -65,7 +70,10 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const sources: SourceReport[] = [];
   let interrupted = false;
   let incomingBytes = 0;
-  for (const file of files) if (!('refused' in file)) incomingBytes += (await stat(file.path)).size;
+  for (const file of files) {
+    // archives hold several times their size: a guess is enough to choose a bulk load
+    if (!('refused' in file)) incomingBytes += (await stat(file.path)).size * ((await sniffArchive(file.path)) ? 4 : 1);
+  }
   await options.store.beginBulkLoad(incomingBytes);
   try {
     for (const [index, file] of files.entries()) {
@@ -77,9 +85,11 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         sources.push(refused(file.path, file.refused));
         continue;
       }
-      const report = await ingestFile(options, dataset.id, file.path, index, files.length);
-      sources.push(report);
-      if (report.status === 'interrupted') {
+      const target: Target = { path: file.path, label: file.path, explicit: file.explicit, fileIndex: index, fileCount: files.length };
+      const archive = await sniffArchive(file.path).catch(() => undefined);
+      const reports = archive ? await ingestArchive(options, dataset.id, target, archive, 0) : [await ingestFile(options, dataset.id, target)];
+      sources.push(...reports);
+      if (reports.some((r) => r.status === 'interrupted')) {
         interrupted = true;
         break;
       }
@@ -104,7 +114,21 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   };
 }
 
-type FoundFile = { path: string } | { path: string; refused: string };
+/** explicit: named on the command line, so a format Lode does not read is an error, not a skip. */
+type FoundFile = { path: string; explicit: boolean } | { path: string; refused: string };
+
+/** A file to read, the name it is reported and stored under, and the archive it came from. */
+type Target = {
+  path: string;
+  label: string;
+  explicit: boolean;
+  container?: { sha256: string; member: string };
+  fileIndex: number;
+  fileCount: number;
+};
+
+/** Archives inside archives are opened this deep; deeper ones are read as files (and refused). */
+const MAX_ARCHIVE_DEPTH = 3;
 
 /** Files named on the command line, and every file under a named directory, in name order. */
 export async function expandPaths(paths: string[]): Promise<FoundFile[]> {
@@ -117,28 +141,66 @@ export async function expandPaths(paths: string[]): Promise<FoundFile[]> {
       const entries = await readdir(path, { recursive: true, withFileTypes: true });
       const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
       if (files.length === 0) found.push({ path, refused: 'directory holds no files' });
-      for (const file of files) found.push({ path: file });
+      for (const file of files) found.push({ path: file, explicit: false });
     } else if (!info.isFile()) found.push({ path, refused: 'not a regular file' });
-    else found.push({ path });
+    else found.push({ path, explicit: true });
   }
   return found;
 }
 
-async function ingestFile(options: IngestOptions, datasetId: number, path: string, fileIndex: number, fileCount: number): Promise<SourceReport> {
+/** Unpacks an archive into scratch space and ingests each member as a source of its own. */
+async function ingestArchive(options: IngestOptions, datasetId: number, archive: Target, kind: ArchiveKind, depth: number): Promise<SourceReport[]> {
+  const sha256 = await sha256File(archive.path);
+  const scratchRoot = options.scratchDirectory ?? tmpdir();
+  await mkdir(scratchRoot, { recursive: true });
+  const scratch = await mkdtemp(join(scratchRoot, 'lode-unpack-'));
+  const reports: SourceReport[] = [];
+  try {
+    let members;
+    try {
+      members = await unpackArchive(archive.path, kind, scratch);
+    } catch (error) {
+      return [refused(archive.label, `cannot unpack ${kind} archive: ${(error as Error).message}`)];
+    }
+    if (members.length === 0) return [refused(archive.label, `${kind} archive holds no files`)];
+    // in the archive's own order: a note about a damaged remainder stays last
+    for (const member of members) {
+      const label = `${archive.label}!/${member.member}`;
+      if ('refused' in member) {
+        reports.push(refused(label, member.refused));
+        continue;
+      }
+      const target: Target = { ...archive, path: member.path, label, explicit: false, container: { sha256, member: member.member } };
+      const inner = depth < MAX_ARCHIVE_DEPTH ? await sniffArchive(member.path) : undefined;
+      reports.push(...(inner ? await ingestArchive(options, datasetId, target, inner, depth + 1) : [await ingestFile(options, datasetId, target)]));
+      if (reports.some((r) => r.status === 'interrupted')) break;
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return reports;
+}
+
+async function ingestFile(options: IngestOptions, datasetId: number, target: Target): Promise<SourceReport> {
+  const { path, label, fileIndex, fileCount } = target;
   const info = await stat(path);
-  if (info.size === 0) return refused(path, 'empty file: nothing to ingest');
+  if (info.size === 0) return target.explicit ? refused(label, 'empty file: nothing to ingest') : skipped(label, 'empty file');
   const head = await readHead(path);
   let reader: FormatReader | undefined;
   if (options.format) {
     reader = findFormat(options.format);
-    if (!reader) return refused(path, `unknown format "${options.format}"`);
+    if (!reader) return refused(label, `unknown format "${options.format}"`);
   } else {
     reader = detectFormat(head, path);
-    if (!reader) return refused(path, 'not a format Lode reads (see `lode ingest --help` for the formats, or pass --format)');
+    if (!reader) {
+      return target.explicit
+        ? refused(label, 'not a format Lode reads (see `lode ingest --help` for the formats, or pass --format)')
+        : skipped(label, 'not a format Lode reads');
+    }
   }
   const sha256 = await sha256File(path);
-  const source = await options.store.openSource({ datasetId, path, sha256, sizeBytes: info.size, format: reader.name });
-  const report: SourceReport = { path, sha256, format: reader.name, status: 'ingested', records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
+  const source = await options.store.openSource({ datasetId, path: label, sha256, sizeBytes: info.size, format: reader.name, container: target.container });
+  const report: SourceReport = { path: label, sha256, format: reader.name, status: 'ingested', records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
   if (source.status === 'complete') return { ...report, status: 'already-ingested' };
   // the checkpoint is the last record a previous run committed (line 0: none yet)
   if (source.checkpoint.line > 0) report.status = 'resumed';
@@ -153,7 +215,7 @@ async function ingestFile(options: IngestOptions, datasetId: number, path: strin
       report.added = addCounts(report.added, counts);
       report.records += batch.records;
       report.quarantined += batch.quarantined.length;
-      options.onProgress?.({ path, bytesDone: Math.min(batch.checkpoint.offset, info.size), bytesTotal: info.size, records: report.records, fileIndex, fileCount });
+      options.onProgress?.({ path: label, bytesDone: Math.min(batch.checkpoint.offset, info.size), bytesTotal: info.size, records: report.records, fileIndex, fileCount });
       if (options.signal?.aborted && batch.checkpoint.line !== Number.MAX_SAFE_INTEGER) return { ...report, status: 'interrupted' };
     }
   } catch (error) {
@@ -167,6 +229,10 @@ async function ingestFile(options: IngestOptions, datasetId: number, path: strin
 
 function refused(path: string, reason: string): SourceReport {
   return { path, status: 'refused', reason, records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
+}
+
+function skipped(path: string, reason: string): SourceReport {
+  return { path, status: 'skipped', reason, records: 0, quarantined: 0, added: { ...EMPTY_COUNTS } };
 }
 
 /** The first 64 KiB of a file as text: what format detection looks at. */
