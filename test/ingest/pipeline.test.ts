@@ -94,7 +94,7 @@ test('malformed lines are quarantined with line and reason; every good line arou
   assert.ok(q.entries[2]!.excerpt.length <= 300);
 });
 
-test('empty files, missing paths and files that are not a known format are refused; the rest is read', async () => {
+test('files of a directory that are empty or not a known format are skipped and reported; named ones are refused; the rest is read', async () => {
   const dir = temporaryDirectory();
   const store = openTestStore(dir);
   const input = join(dir, 'input');
@@ -103,14 +103,18 @@ test('empty files, missing paths and files that are not a known format are refus
   writeFileSync(join(input, 'empty.jsonl'), '');
   writeFileSync(join(input, 'sub', 'photo.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
   writeFileSync(join(input, 'readme.txt'), 'just some words\nno structure here\n');
-  const report = await ingest({ store, paths: [input, join(dir, 'missing.jsonl')], dataset: 'd' });
+  const named = join(dir, 'named.bin');
+  writeFileSync(named, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
+  const report = await ingest({ store, paths: [input, join(dir, 'missing.jsonl'), named], dataset: 'd' });
   const byName = Object.fromEntries(report.sources.map((s) => [s.path.split('/').pop(), s]));
   assert.equal(byName['good.jsonl']!.status, 'ingested');
   assert.match(byName['empty.jsonl']!.reason!, /empty file/);
   assert.match(byName['photo.bin']!.reason!, /not a format Lode reads/);
   assert.match(byName['readme.txt']!.reason!, /not a format Lode reads/);
   assert.match(byName['missing.jsonl']!.reason!, /no such file/);
-  assert.equal(report.refused, 4);
+  assert.deepEqual(['empty.jsonl', 'photo.bin', 'readme.txt'].map((name) => byName[name]!.status), ['skipped', 'skipped', 'skipped']);
+  assert.equal(byName['named.bin']!.status, 'refused');
+  assert.equal(report.refused, 2);
   assert.equal(report.messages, 2);
 });
 
