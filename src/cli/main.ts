@@ -5,11 +5,12 @@ import { ingestCommand } from './ingest.ts';
 import { searchCommand } from './search.ts';
 import { showCommand } from './show.ts';
 import { quarantineCommand } from './quarantine.ts';
+import { duplicatesCommand } from './duplicates.ts';
 import { statusCommand } from './status.ts';
 import { inspectCommand } from './inspect.ts';
 import { generateCommand } from './generate.ts';
 
-export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, quarantineCommand, statusCommand, inspectCommand, generateCommand];
+export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, quarantineCommand, duplicatesCommand, statusCommand, inspectCommand, generateCommand];
 
 function overview(): string {
   return [

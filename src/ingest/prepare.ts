@@ -23,7 +23,7 @@ export type PreparedMessage = {
   attachments: AttachmentRef[];
   extra?: Record<string, unknown>;
   flags: string[];
-  /** A hash of the folded words: equal for near-duplicates (case, accents, punctuation, spacing). */
+  /** A hash of the folded words: equal for near-duplicates (case, accents, punctuation, spacing); NaN without words. */
   fingerprint: number;
   location: Location;
 };
@@ -81,7 +81,8 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         attachments: isNote ? [] : (record.attachments ?? []),
         extra: record.extra,
         flags,
-        fingerprint: fingerprintOf(tokens),
+        // bodies without words (an emoji, an empty media message) are not evidence of duplication
+        fingerprint: tokens.length > 0 ? fingerprintOf(tokens) : Number.NaN,
         location,
       };
     }

@@ -7,6 +7,7 @@ import type { QueryNode } from '../search/ast.ts';
 import type { SearchResult, SearchSort } from '../model/search.ts';
 import type { PreparedItem } from '../ingest/prepare.ts';
 import type { MessageColumns } from '../ingest/message-columns.ts';
+import type { DuplicateCandidate } from '../ingest/duplicates.ts';
 
 export type SourceDescription = {
   datasetId: number;
@@ -84,6 +85,11 @@ export interface Store {
   /** Runs a parsed query. Throws QueryCompileError for a query the store cannot answer. */
   search(request: StoredSearch): Promise<Omit<SearchResult, 'took_ms'>>;
   message(id: string): Promise<StoredMessage | undefined>;
+  /**
+   * Messages that share their sender and folded words with another message of the same dataset,
+   * sorted by dataset, sender, fingerprint and time (for groupDuplicates).
+   */
+  duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]>;
   /** Items of the same conversation around an item, oldest first, the item included. */
   conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]>;
 }

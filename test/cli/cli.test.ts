@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 
@@ -115,4 +115,22 @@ test('inspect says what each file is, and exits 1 when one is not a format Lode 
   const files = JSON.parse(stdout).files as { path: string; format: string | null; sha256: string }[];
   assert.deepEqual(files.map((f) => f.format), ['lode-jsonl', 'csv', null]);
   assert.match(files[0]!.sha256, /^[0-9a-f]{64}$/);
+});
+
+test('ingest --report writes the hand-over report; duplicates --json lists copies from two converters', () => {
+  const home = temporaryDirectory();
+  const first = writeJsonl(join(home, 'tool-a.jsonl'), [message('a-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'tien kilo bij de haven')]);
+  const second = writeJsonl(join(home, 'tool-b.jsonl'), [message('b-1', '2020-04-01T09:00:30Z', 'tapeworm', ['jaguar'], 'Tien kilo bij de haven.')]);
+  const reportPath = join(home, 'report.md');
+  const ingested = lode(['ingest', first, second, '--dataset', 'zuid', '--report', reportPath], home);
+  assert.equal(ingested.code, 0, ingested.stderr);
+  const report = readFileSync(reportPath, 'utf8');
+  assert.match(report, /^# Ingest report: dataset zuid/);
+  assert.match(report, /\| .*tool-a\.jsonl \| lode-jsonl \| [0-9a-f]{64} \| ingested \| 1 \| 0 \|/);
+  const duplicates = lode(['duplicates', '--dataset', 'zuid', '--json'], home);
+  assert.equal(duplicates.code, 0, duplicates.stderr);
+  const parsed = JSON.parse(duplicates.stdout);
+  assert.equal(parsed.groups.length, 1);
+  assert.equal(parsed.near, 1);
+  assert.deepEqual(parsed.groups[0].items.map((i: { source: string }) => i.source.split('/').pop()), ['tool-a.jsonl', 'tool-b.jsonl']);
 });

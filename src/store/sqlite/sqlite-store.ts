@@ -9,6 +9,7 @@ import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-c
 import { foldText } from '../../extract/tokens.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
+import type { DuplicateCandidate } from '../../ingest/duplicates.ts';
 import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 
@@ -373,7 +374,7 @@ export class SqliteStore implements Store {
       const changes = insert.run(
         rowid, uid, m.kind[i]!, datasetId, sourceId, line, m.offset[i]!, m.ref[i]!, platform, conversation, sender,
         recipients.length > 0 ? JSON.stringify(recipients) : null, m.ts[i]!, tsMs, m.body[i]!, m.lang[i]!, attachments === null ? 0 : 1,
-        attachments, m.extra[i]!, m.flags[i]!, m.fingerprint[i]!,
+        attachments, m.extra[i]!, m.flags[i]!, Number.isNaN(m.fingerprint[i]!) ? null : m.fingerprint[i]!,
       ).changes;
       if (changes === 1) break;
       if (occupant.get(rowid)?.uid === uid) return false;
@@ -414,6 +415,25 @@ export class SqliteStore implements Store {
       .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.platform, item.identifier, item.identifierType,
         JSON.stringify(item.dataClasses), item.passwordSha1 ?? null, item.passwordNtlm ?? null, item.hashType ?? null, account,
         item.extra ? JSON.stringify(item.extra) : null).changes);
+  }
+
+  async duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]> {
+    const filter = dataset ? 'AND dataset_id = (SELECT id FROM datasets WHERE name = ?)' : '';
+    const params = dataset ? [dataset] : [];
+    const rows = this.db.prepare(`
+      WITH repeated AS (
+        SELECT dataset_id, sender_id, fingerprint FROM messages
+        WHERE fingerprint IS NOT NULL ${filter}
+        GROUP BY dataset_id, sender_id, fingerprint HAVING count(*) > 1)
+      SELECT m.uid, d.name AS dataset, a.handle AS sender, m.fingerprint, m.ts_ms, m.body, s.path, m.line
+      FROM repeated r
+      JOIN messages m ON m.dataset_id = r.dataset_id AND m.sender_id = r.sender_id AND m.fingerprint = r.fingerprint
+      JOIN datasets d ON d.id = m.dataset_id JOIN accounts a ON a.id = m.sender_id JOIN sources s ON s.id = m.source_id
+      ORDER BY m.dataset_id, m.sender_id, m.fingerprint, m.ts_ms, m.rowid`).all(...params);
+    return rows.map((r) => ({
+      id: String(r.uid), dataset: String(r.dataset), sender: String(r.sender), fingerprint: Number(r.fingerprint),
+      tsMs: r.ts_ms === null ? undefined : Number(r.ts_ms), body: String(r.body), source: String(r.path), line: Number(r.line),
+    }));
   }
 
   async quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }> {
