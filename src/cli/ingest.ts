@@ -9,7 +9,7 @@ import { UsageError, UserError, stringOption, withStore, writeJson, integerOptio
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'Read seized files into a dataset: streaming, resumable, every item with its provenance.',
-  usage: 'ingest PATH... --dataset NAME [--format F] [--mapping FILE]',
+  usage: 'ingest PATH... --dataset NAME [--format F] [--mapping FILE] [--owner HANDLE] [--report FILE]',
   details: [
     'PATH may be files, directories (read recursively) or archives (.zip, .tar, .tar.gz, .gz; also nested),',
     'whose members are unpacked into the home\'s scratch folder while they are read. Each file is identified by its SHA-256:',
@@ -25,6 +25,7 @@ export const ingestCommand: Command = {
     dataset: { type: 'string', short: 'd', description: 'dataset to ingest into (created when new)', valueName: 'NAME' },
     format: { type: 'string', description: 'skip detection and read every file as this format', valueName: 'F' },
     mapping: { type: 'string', description: 'JSON file with a column mapping (CSV) or a site-database mapping (dumps)', valueName: 'FILE' },
+    owner: { type: 'string', description: 'handle of the device owner, for formats that do not name it (SMS backups)', valueName: 'HANDLE' },
     report: { type: 'string', description: 'also write the ingest report, file by file with hashes, as Markdown', valueName: 'FILE' },
     batch: { type: 'string', description: 'records per transaction (default 20000)', valueName: 'N' },
   },
@@ -45,7 +46,7 @@ export const ingestCommand: Command = {
     const started = performance.now();
     const report = await withStore(args, io, (store) =>
       ingest({
-        store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping,
+        store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping, owner: stringOption(args, 'owner'),
         batchRecords: integerOption(args, "batch", 20_000, 1, 1_000_000),
         signal: io.signal,
         // unpacked archives are as sensitive as the evidence: they stay in the home, not in /tmp

@@ -11,6 +11,7 @@ export type BatchPlan = {
   path: string;
   format: string;
   mapping?: unknown;
+  owner?: string;
   dataset: string;
   sha256: string;
   sizeBytes: number;
@@ -37,7 +38,7 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
     bodyChars = 0;
     return full;
   };
-  for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping } })) {
+  for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping, owner: plan.owner } })) {
     // a resumed reader starts at the last committed record, and readers that cannot seek
     // start at the top: what a previous run stored is skipped, never written twice
     if (isAtOrBefore(item.location, plan.done)) continue;

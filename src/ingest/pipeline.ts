@@ -21,6 +21,8 @@ export type IngestOptions = {
   dataset: string;
   format?: string;
   mapping?: unknown;
+  /** The device owner's handle, for formats that do not name it (an SMS backup). */
+  owner?: string;
   batchRecords?: number;
   onProgress?: (progress: IngestProgress) => void;
   /** Prepare records in a worker thread for large files (default true). */
@@ -205,7 +207,7 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
   // the checkpoint is the last record a previous run committed (line 0: none yet)
   if (source.checkpoint.line > 0) report.status = 'resumed';
   const plan: BatchPlan = {
-    path, format: reader.name, mapping: options.mapping, dataset: options.dataset, sha256, sizeBytes: info.size,
+    path, format: reader.name, mapping: options.mapping, owner: options.owner, dataset: options.dataset, sha256, sizeBytes: info.size,
     done: source.checkpoint, batchRecords: options.batchRecords ?? DEFAULT_BATCH_RECORDS,
   };
   const batches = info.size >= WORKER_MIN_BYTES && options.useWorker !== false ? preparedBatchesInWorker(plan) : preparedBatches(plan);

@@ -10,7 +10,12 @@ export type ReaderInput = {
   options: ReaderOptions;
 };
 
-export type ReaderOptions = { mapping?: unknown };
+export type ReaderOptions = {
+  /** A column mapping (CSV) or a site-database mapping (dumps), as given with --mapping. */
+  mapping?: unknown;
+  /** The handle of the device's owner, for formats that do not name it (an SMS backup). */
+  owner?: string;
+};
 
 export type FormatReader = {
   name: string;
@@ -18,6 +23,11 @@ export type FormatReader = {
   /** How sure the reader is (0..1) that a file with this start and name is its format. */
   detect(head: string, path: string): number;
   read(input: ReaderInput): AsyncGenerator<ReadItem>;
+  /**
+   * What `lode inspect` shows beyond the format's name: a dump's tables and proposed mapping,
+   * a chat's participants and date order. JSON-friendly; optional.
+   */
+  inspect?(path: string, options: ReaderOptions): Promise<Record<string, unknown>>;
 };
 
 /** A file the reader cannot read at all (as opposed to a bad record, which is quarantined). */
