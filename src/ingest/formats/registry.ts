@@ -2,8 +2,9 @@
 import type { FormatReader } from './format.ts';
 import { lodeJsonl } from './lode-jsonl.ts';
 import { csv } from './csv.ts';
+import { combolist } from './combolist.ts';
 
-export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv];
+export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist];
 
 const MIN_CONFIDENCE = 0.5;
 
