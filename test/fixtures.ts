@@ -4,10 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 
+// Cleaned up at exit rather than in after() hooks: fixtures are also made inside before() hooks.
+// One listener for all of them: a listener each trips Node's leak warning in larger files.
+const atExit: (() => void)[] = [];
+process.once('exit', () => {
+  for (const cleanUp of atExit.reverse()) cleanUp();
+});
+
 export function temporaryDirectory(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lode-test-'));
-  // at exit rather than in an after() hook: fixtures are also made inside before() hooks
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  atExit.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -18,7 +24,9 @@ export function writeJsonl(path: string, records: readonly (object | string)[]):
 
 export function openTestStore(dir: string): SqliteStore {
   const store = openSqliteStore({ path: join(dir, 'lode.sqlite'), cacheMiB: 16 });
-  process.once('exit', () => store.db.isOpen && store.db.close());
+  atExit.push(() => {
+    if (store.db.isOpen) store.db.close();
+  });
   return store;
 }
 
