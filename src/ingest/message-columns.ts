@@ -26,6 +26,8 @@ export type MessageColumns = {
   line: Float64Array;
   offset: Float64Array;
   fingerprint: Float64Array;
+  /** Entity mentions of all messages, flat: which message (index), type, value, span. */
+  mentions: { item: Uint32Array; type: string[]; value: string[]; start: Uint32Array; end: Uint32Array };
 };
 
 export const RECIPIENT_SEPARATOR = '\u0001';
@@ -37,6 +39,7 @@ export class MessageColumnsBuilder {
   private line: number[] = [];
   private offset: number[] = [];
   private fingerprint: number[] = [];
+  private mentions = { item: [] as number[], type: [] as string[], value: [] as string[], start: [] as number[], end: [] as number[] };
   private strings = {
     uid: [] as string[], platform: [] as string[], from: [] as string[], to: [] as string[], conversation: [] as string[], body: [] as string[],
   };
@@ -55,6 +58,14 @@ export class MessageColumnsBuilder {
     this.line.push(m.location.line);
     this.offset.push(m.location.offset);
     this.fingerprint.push(m.fingerprint);
+    const index = this.kind.length - 1;
+    for (const e of m.entities) {
+      this.mentions.item.push(index);
+      this.mentions.type.push(e.type);
+      this.mentions.value.push(e.value);
+      this.mentions.start.push(e.start);
+      this.mentions.end.push(e.end);
+    }
     const s = this.strings;
     s.uid.push(m.uid);
     s.platform.push(m.platform);
@@ -80,6 +91,10 @@ export class MessageColumnsBuilder {
       line: Float64Array.from(this.line),
       offset: Float64Array.from(this.offset),
       fingerprint: Float64Array.from(this.fingerprint),
+      mentions: {
+        item: Uint32Array.from(this.mentions.item), type: this.mentions.type, value: this.mentions.value,
+        start: Uint32Array.from(this.mentions.start), end: Uint32Array.from(this.mentions.end),
+      },
       ...this.strings,
       ...this.optional,
     };

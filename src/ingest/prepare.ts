@@ -25,8 +25,13 @@ export type PreparedMessage = {
   flags: string[];
   /** A hash of the folded words: equal for near-duplicates (case, accents, punctuation, spacing); NaN without words. */
   fingerprint: number;
+  /** Entities found in the body, with their spans. */
+  entities: FoundEntity[];
   location: Location;
 };
+
+/** An entity as extraction found it: normalised value and where it sits in the body. */
+export type FoundEntity = { type: string; value: string; start: number; end: number };
 
 export type PreparedEvent = Omit<EventRecord, 'kind'> & { kind: 'event'; uid: string; tsMs?: number; location: Location };
 export type PreparedAccount = AccountRecord & { location: Location };
@@ -83,6 +88,7 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         flags,
         // bodies without words (an emoji, an empty media message) are not evidence of duplication
         fingerprint: tokens.length > 0 ? fingerprintOf(tokens) : Number.NaN,
+        entities: [],
         location,
       };
     }

@@ -32,6 +32,8 @@ export type IngestBatch = {
   checkpoint: Location;
   /** Records read in this batch (items plus those skipped as duplicates). */
   records: number;
+  /** What found the messages' entities: recorded with every mention. */
+  extractor?: { component: string; version: string };
 };
 
 export type BatchCounts = {
@@ -42,6 +44,7 @@ export type BatchCounts = {
   groups: number;
   events: number;
   exposures: number;
+  mentions: number;
   devices: number;
   duplicates: number;
   quarantined: number;
@@ -95,7 +98,7 @@ export interface Store {
 }
 
 export const EMPTY_COUNTS: BatchCounts = {
-  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, devices: 0, duplicates: 0, quarantined: 0,
+  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, mentions: 0, devices: 0, duplicates: 0, quarantined: 0,
 };
 
 export function addCounts(a: BatchCounts, b: BatchCounts): BatchCounts {

@@ -13,6 +13,8 @@ export const DEFERRABLE_INDEXES: readonly { name: string; sql: string }[] = [
   { name: 'messages_by_conversation', sql: 'CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id)' },
   // lang: alone matches a large share of a dataset; without an index its count reads every row
   { name: 'messages_by_lang', sql: 'CREATE INDEX IF NOT EXISTS messages_by_lang ON messages(lang)' },
+  // the entities of one message (lode show, the account profile)
+  { name: 'mentions_by_item', sql: 'CREATE INDEX IF NOT EXISTS mentions_by_item ON mentions(item_key)' },
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -212,6 +214,72 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE quarantine_v2 RENAME TO quarantine;
       -- near-duplicate detection (lode duplicates): equal for the same folded words
       ALTER TABLE messages ADD COLUMN fingerprint INTEGER;
+    `,
+  },
+  {
+    version: 3,
+    name: 'entities and their mentions, derived-item tool runs, account links and persons',
+    sql: `
+      -- what produced derived items (entities, links...): component and version, for the court
+      CREATE TABLE toolruns (
+        id INTEGER PRIMARY KEY,
+        component TEXT NOT NULL,
+        version TEXT NOT NULL,
+        UNIQUE (component, version)
+      );
+      CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        mentions INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (dataset_id, type, value)
+      );
+      CREATE INDEX entities_by_value ON entities(type, value);
+      -- item_key: the message's rowid (its time key); span in UTF-16 code units of the body
+      CREATE TABLE mentions (
+        entity_id INTEGER NOT NULL,
+        item_key INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        toolrun_id INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, item_key, start)
+      ) WITHOUT ROWID;
+      -- messages already passed through the entity extractor of a tool run (lode reindex --entities)
+      CREATE TABLE entity_progress (
+        dataset_id INTEGER NOT NULL,
+        toolrun_id INTEGER NOT NULL,
+        done_below_key INTEGER NOT NULL,
+        PRIMARY KEY (dataset_id, toolrun_id)
+      );
+      -- links between accounts: proposed by evidence, decided by an analyst
+      CREATE TABLE account_links (
+        id INTEGER PRIMARY KEY,
+        a_id INTEGER NOT NULL REFERENCES accounts(id),
+        b_id INTEGER NOT NULL REFERENCES accounts(id),
+        kind TEXT NOT NULL,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        note TEXT,
+        toolrun_id INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (a_id, b_id, kind),
+        CHECK (a_id < b_id)
+      );
+      CREATE INDEX account_links_by_b ON account_links(b_id);
+      CREATE TABLE persons (
+        id INTEGER PRIMARY KEY,
+        name TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE person_accounts (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+        person_id INTEGER NOT NULL REFERENCES persons(id)
+      );
+      CREATE INDEX person_accounts_by_person ON person_accounts(person_id);
     `,
   },
 ];

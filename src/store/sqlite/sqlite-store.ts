@@ -96,6 +96,8 @@ export class SqliteStore implements Store {
   private lastScope: { datasetId: number; platform: string; scope: IdScope } | undefined;
   /** Accounts created in the current batch, including those only named as sender or recipient. */
   private accountsCreated = 0;
+  /** Entity ids by dataset, type and value (bounded like the account ids). */
+  private readonly entityIds = new Map<string, number>();
 
   constructor(db: DatabaseSync, path: string) {
     this.db = db;
@@ -225,9 +227,16 @@ export class SqliteStore implements Store {
         }
       }
       const m = batch.messages;
+      const toolrun = batch.extractor ? this.toolrunId(batch.extractor.component, batch.extractor.version) : 0;
+      let mention = 0;
       for (let i = 0; i < m.count; i++) {
-        if (this.insertMessage(datasetId, sourceId, m, i)) counts[m.kind[i] === 1 ? 'notes' : 'messages'] += 1;
+        const key = this.insertMessage(datasetId, sourceId, m, i);
+        if (key !== undefined) counts[m.kind[i] === 1 ? 'notes' : 'messages'] += 1;
         else counts.duplicates += 1;
+        const first = mention;
+        while (mention < m.mentions.item.length && m.mentions.item[mention] === i) mention += 1;
+        // a message stored before kept the mentions it got then
+        if (key !== undefined && mention > first) counts.mentions += this.insertMentions(datasetId, key, m.mentions, first, mention, toolrun);
       }
       const quarantine = this.sql(`INSERT INTO quarantine (dataset_id, source_id, line, byte_offset, reason, excerpt)
                                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line, byte_offset) DO NOTHING`);
@@ -244,6 +253,7 @@ export class SqliteStore implements Store {
       this.db.exec('ROLLBACK');
       // ids cached during the failed transaction may not exist any more
       this.forgetIds();
+      this.entityIds.clear();
       throw error;
     }
     return counts;
@@ -353,7 +363,8 @@ export class SqliteStore implements Store {
   }
 
   /** Inserts message `i` of the columns unless it is already stored; false for a duplicate. */
-  private insertMessage(datasetId: number, sourceId: number, m: MessageColumns, i: number): boolean {
+  /** The message's time key when it was stored now, undefined when it was already there. */
+  private insertMessage(datasetId: number, sourceId: number, m: MessageColumns, i: number): number | undefined {
     const platform = m.platform[i]!;
     const line = m.line[i]!;
     const uid = m.uid[i]!;
@@ -377,12 +388,44 @@ export class SqliteStore implements Store {
         attachments, m.extra[i]!, m.flags[i]!, Number.isNaN(m.fingerprint[i]!) ? null : m.fingerprint[i]!,
       ).changes;
       if (changes === 1) break;
-      if (occupant.get(rowid)?.uid === uid) return false;
+      if (occupant.get(rowid)?.uid === uid) return undefined;
       // another item took this time slot: the next one keeps the time order
       rowid += 1;
     }
     this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, m.body[i]!);
-    return true;
+    return rowid;
+  }
+
+  /** Mentions from..to of the batch's flat mention columns, all of the message stored at `key`. */
+  private insertMentions(datasetId: number, key: number, mentions: MessageColumns['mentions'], from: number, to: number, toolrun: number): number {
+    const insert = this.sql('INSERT INTO mentions (entity_id, item_key, start, end, toolrun_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const counted = this.sql('UPDATE entities SET mentions = mentions + 1 WHERE id = ?');
+    let added = 0;
+    for (let j = from; j < to; j++) {
+      const entity = this.entityId(datasetId, mentions.type[j]!, mentions.value[j]!);
+      if (insert.run(entity, key, mentions.start[j]!, mentions.end[j]!, toolrun).changes === 0) continue;
+      counted.run(entity);
+      added += 1;
+    }
+    return added;
+  }
+
+  private entityId(datasetId: number, type: string, value: string): number {
+    const key = `${datasetId}\u0000${type}\u0000${value}`;
+    const cached = this.entityIds.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.sql('INSERT INTO entities (dataset_id, type, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id').get(datasetId, type, value)
+      ?? this.sql('SELECT id FROM entities WHERE dataset_id = ? AND type = ? AND value = ?').get(datasetId, type, value)!;
+    if (this.entityIds.size >= MAX_CACHED_IDS) this.entityIds.clear();
+    this.entityIds.set(key, Number(row.id));
+    return Number(row.id);
+  }
+
+  /** The id of a tool run (component and version), created on first use. */
+  toolrunId(component: string, version: string): number {
+    const row = this.sql('INSERT INTO toolruns (component, version) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id').get(component, version)
+      ?? this.sql('SELECT id FROM toolruns WHERE component = ? AND version = ?').get(component, version)!;
+    return Number(row.id);
   }
 
   private addMembers(datasetId: number, platform: string, conversation: number, sender: number, recipients: readonly number[]): void {
