@@ -3,8 +3,10 @@ import type { FormatReader } from './format.ts';
 import { lodeJsonl } from './lode-jsonl.ts';
 import { csv } from './csv.ts';
 import { combolist } from './combolist.ts';
+import { telegram } from './telegram.ts';
+import { caseUco } from './case-uco.ts';
 
-export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist];
+export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist, telegram, caseUco];
 
 const MIN_CONFIDENCE = 0.5;
 
