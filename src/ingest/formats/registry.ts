@@ -2,11 +2,15 @@
 import type { FormatReader } from './format.ts';
 import { lodeJsonl } from './lode-jsonl.ts';
 import { csv } from './csv.ts';
+import { eml, mbox } from './mail.ts';
 import { combolist } from './combolist.ts';
 import { telegram } from './telegram.ts';
 import { caseUco } from './case-uco.ts';
+import { xmpp } from './xmpp.ts';
+import { smsBackup } from './sms-backup.ts';
+import { whatsapp } from './whatsapp.ts';
 
-export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist, telegram, caseUco];
+export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist, mbox, eml, telegram, caseUco, xmpp, smsBackup, whatsapp];
 
 const MIN_CONFIDENCE = 0.5;
 
