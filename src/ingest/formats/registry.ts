@@ -2,6 +2,8 @@
 import type { FormatReader } from './format.ts';
 import { lodeJsonl } from './lode-jsonl.ts';
 import { csv } from './csv.ts';
+import { mysqlDump } from './mysql-dump.ts';
+import { siteCsv } from './site-csv.ts';
 import { eml, mbox } from './mail.ts';
 import { combolist } from './combolist.ts';
 import { telegram } from './telegram.ts';
@@ -10,7 +12,7 @@ import { xmpp } from './xmpp.ts';
 import { smsBackup } from './sms-backup.ts';
 import { whatsapp } from './whatsapp.ts';
 
-export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist, mbox, eml, telegram, caseUco, xmpp, smsBackup, whatsapp];
+export const FORMATS: readonly FormatReader[] = [lodeJsonl, csv, combolist, mbox, eml, telegram, caseUco, mysqlDump, siteCsv, xmpp, smsBackup, whatsapp];
 
 const MIN_CONFIDENCE = 0.5;
 

@@ -230,7 +230,8 @@ test('detection: combolists are claimed; CSV with a header, lode-jsonl, mail hea
   assert.ok(combolist.detect('hello world\nthis is prose\n', 'notes.txt') < 0.5);
   const csvWithHeader = 'email;password\njan@x.nl;Welkom01\npiet@y.com;hunter2\n';
   assert.ok(combolist.detect(csvWithHeader, 'users.csv') < 0.5);
-  assert.equal(detectFormat(csvWithHeader, 'users.csv')?.name, 'csv');
+  // a table export with e-mail and password columns is a seized site table
+  assert.equal(detectFormat(csvWithHeader, 'users.csv')?.name, 'site-csv');
   const jsonl = '{"kind":"account","platform":"encrochat","handle":"tapeworm"}\n{"kind":"note","platform":"x","owner":"y","body":"z"}\n';
   assert.ok(combolist.detect(jsonl, 'x.jsonl') < 0.5);
   assert.ok(combolist.detect('From: jan@x.nl\nTo: piet@y.nl\nSubject: hoi\nDate: Mon, 1 Apr 2020\n\nbody\n', 'x.eml') < 0.5);
