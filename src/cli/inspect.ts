@@ -79,6 +79,20 @@ function hasProblem(r: FileReport): boolean {
 function describe(r: FileReport, indent: string): string {
   if ('error' in r) return `${indent}${r.path}: ${r.error}\n`;
   if (r.archive) return `${indent}${r.path}: ${r.archive} archive (${r.sizeBytes} bytes, sha256 ${r.sha256})\n${r.members!.map((m) => describe(m, `${indent}  `)).join('')}`;
-  const details = r.details ? `${JSON.stringify(r.details, null, 2).replace(/^/gm, `${indent}    `)}\n` : '';
+  const details = r.details ? describeDetails(r.details, `${indent}    `) : '';
   return `${indent}${r.path}: ${r.format ?? 'unknown format'} (${r.sizeBytes} bytes, sha256 ${r.sha256})\n${details}`;
+}
+
+/** A dump's tables as a table, its proposed mapping as JSON to save and edit; anything else as JSON. */
+function describeDetails(details: Record<string, unknown>, indent: string): string {
+  const { tables, mapping, ...rest } = details;
+  const lines: string[] = [];
+  if (Array.isArray(tables)) {
+    for (const t of tables as { name: string; rowCount: number; columns: string[]; mappedAs?: string }[]) {
+      lines.push(`${t.name.padEnd(24)} ${String(t.rowCount).padStart(10)} rows  -> ${(t.mappedAs ?? '').padEnd(16)} ${t.columns.join(', ')}`);
+    }
+  }
+  if (Object.keys(rest).length > 0) lines.push(...JSON.stringify(rest, null, 2).split('\n'));
+  if (mapping !== undefined) lines.push('proposed mapping (save it, edit it, pass it with --mapping FILE):', ...JSON.stringify(mapping, null, 2).split('\n'));
+  return lines.map((l) => `${indent}${l}\n`).join('');
 }

@@ -194,6 +194,8 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
     if (!reader) return refused(label, `unknown format "${options.format}"`);
   } else {
     reader = detectFormat(head, path);
+    // a site-database mapping says the CSV is a table export, whatever its header looks like
+    if (reader?.name === 'csv' && isSiteMapping(options.mapping)) reader = findFormat('site-csv') ?? reader;
     if (!reader) {
       return target.explicit
         ? refused(label, 'not a format Lode reads (see `lode ingest --help` for the formats, or pass --format)')
@@ -227,6 +229,10 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
   }
   await options.store.completeSource(source.id);
   return report;
+}
+
+function isSiteMapping(mapping: unknown): boolean {
+  return typeof mapping === 'object' && mapping !== null && 'tables' in mapping;
 }
 
 function refused(path: string, reason: string): SourceReport {

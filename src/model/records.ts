@@ -86,6 +86,8 @@ export type EventRecord = {
   type: string;
   ts?: string;
   fields: Record<string, unknown>;
+  /** Quality flags the reader raises, e.g. a mapping Lode proposed rather than an analyst gave. */
+  flags?: string[];
 };
 
 /**

@@ -929,4 +929,5 @@ export const mysqlDump: FormatReader = {
     return isNamed ? 0.3 : 0;
   },
   read: readMysqlDump,
+  inspect: async (path) => ({ ...(await inspectDump(path)) }),
 };

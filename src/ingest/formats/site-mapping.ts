@@ -417,7 +417,7 @@ function eventItem(context: SiteContext, mapping: EventTableMapping, row: SiteRo
   if (rawTs !== undefined && ts === undefined) fields[mapping.ts!] = rawTs;
   if (mapping.account !== undefined && account.startsWith('id:')) fields[mapping.account] = cell(mapping.account);
   const ref = cell(mapping.ref);
-  const event: EventRecord & { flags?: string[] } = {
+  const event: EventRecord = {
     kind: 'event', platform: context.platform, ref: ref === undefined ? undefined : `${row.table}:${ref}`,
     account, type: mapping.type, ts, fields,
   };

@@ -280,6 +280,10 @@ export const MIGRATIONS: readonly Migration[] = [
         person_id INTEGER NOT NULL REFERENCES persons(id)
       );
       CREATE INDEX person_accounts_by_person ON person_accounts(person_id);
+      ALTER TABLE events ADD COLUMN flags TEXT;
+      -- accounts that used the same handset, across datasets
+      CREATE INDEX devices_by_imei ON devices(imei) WHERE imei IS NOT NULL;
+      CREATE INDEX exposures_by_account ON exposures(account_id) WHERE account_id IS NOT NULL;
     `,
   },
 ];

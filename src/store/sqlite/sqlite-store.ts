@@ -444,10 +444,10 @@ export class SqliteStore implements Store {
 
   private insertEvent(datasetId: number, sourceId: number, item: PreparedEvent): number {
     const account = this.accountId(datasetId, sourceId, item.location.line, item.platform, item.account);
-    return Number(this.sql(`INSERT INTO events (uid, dataset_id, source_id, line, byte_offset, ref, platform, account_id, type, ts, ts_ms, fields)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`)
+    return Number(this.sql(`INSERT INTO events (uid, dataset_id, source_id, line, byte_offset, ref, platform, account_id, type, ts, ts_ms, fields, flags)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`)
       .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.ref ?? null, item.platform, account, item.type,
-        item.ts ?? null, item.tsMs ?? null, JSON.stringify(item.fields)).changes);
+        item.ts ?? null, item.tsMs ?? null, JSON.stringify(item.fields), item.flags && item.flags.length > 0 ? JSON.stringify(item.flags) : null).changes);
   }
 
   private insertExposure(datasetId: number, sourceId: number, item: PreparedExposure): number {

@@ -147,3 +147,16 @@ test('property: rows with arbitrary cells are never dropped, broken rows are qua
 function countBreaksBefore(lines: string[], line: number): number {
   return lines.slice(0, line - 1).reduce((n, l) => n + (l.match(/\n/g)?.length ?? 0), 0);
 }
+
+test('a site-database mapping sends a CSV whose header says nothing to the site reader', async () => {
+  const dir = join(temporaryDirectory(), 'export');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'leden.csv'), 'nr;schuilnaam;adres\n1;vos;vos@example.nl\n2;das;das@example.nl\n');
+  const store = openTestStore(temporaryDirectory());
+  const mapping = { tables: { leden: { as: 'account', key: 'nr', handle: 'schuilnaam', email: 'adres' } } };
+  assert.equal((await ingest({ store, paths: [join(dir, 'leden.csv')], dataset: 'plain' })).sources[0]!.format, 'csv');
+  const report = await ingest({ store, paths: [join(dir, 'leden.csv')], dataset: 'site', mapping });
+  assert.equal(report.sources[0]!.format, 'site-csv');
+  assert.equal(report.accounts, 2);
+  assert.equal(report.exposures, 2);
+});
