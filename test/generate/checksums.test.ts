@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import {
   base58CheckEncode, eip55, ibanCheckDigits, iso6346CheckDigit, luhnCheckDigit, moneroAddress, moneroBase58Encode, segwitV0Address,
 } from '../../src/generate/checksums.ts';
-import { keccak256, keccakSponge256 } from '../../src/generate/keccak.ts';
+import { keccak256, keccakSponge256 } from '../../src/extract/keccak.ts';
 import { canonicalIpv6, makeDecoy, makeIban, makeImei, makeContainer, makeBtc } from '../../src/generate/entities.ts';
 import { Rng } from '../../src/generate/rng.ts';
 import { btcOk, containerOk, ibanOk, luhnOk } from './validators.ts';
