@@ -25,6 +25,8 @@ export const ingestCommand: Command = {
     dataset: { type: 'string', short: 'd', description: 'dataset to ingest into (created when new)', valueName: 'NAME' },
     format: { type: 'string', description: 'skip detection and read every file as this format', valueName: 'F' },
     mapping: { type: 'string', description: 'JSON file with a column mapping (CSV) or a site-database mapping (dumps)', valueName: 'FILE' },
+    region: { type: 'string', description: 'country of the dataset, for national phone numbers (default NL)', valueName: 'CC' },
+    'skip-entities': { type: 'boolean', description: 'do not extract entities now (run lode reindex --entities later)' },
     owner: { type: 'string', description: 'handle of the device owner, for formats that do not name it (SMS backups)', valueName: 'HANDLE' },
     report: { type: 'string', description: 'also write the ingest report, file by file with hashes, as Markdown', valueName: 'FILE' },
     batch: { type: 'string', description: 'records per transaction (default 20000)', valueName: 'N' },
@@ -47,6 +49,7 @@ export const ingestCommand: Command = {
     const report = await withStore(args, io, (store) =>
       ingest({
         store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping, owner: stringOption(args, 'owner'),
+        region: regionOption(args), extractEntities: args.values['skip-entities'] !== true,
         batchRecords: integerOption(args, "batch", 20_000, 1, 1_000_000),
         signal: io.signal,
         // unpacked archives are as sensitive as the evidence: they stay in the home, not in /tmp
@@ -67,6 +70,12 @@ export const ingestCommand: Command = {
   },
 };
 
+function regionOption(args: Parameters<Command['run']>[0]): string | undefined {
+  const region = stringOption(args, 'region')?.toUpperCase();
+  if (region !== undefined && !/^[A-Z]{2}$/.test(region)) throw new UsageError(`--region takes a two-letter country code such as NL, BE, FR; got "${region}"`);
+  return region;
+}
+
 /** The `lode ingest --json` contract, extended with a few optional fields. */
 function toJson(report: IngestReport) {
   return {
@@ -81,6 +90,7 @@ function toJson(report: IngestReport) {
     contacts: report.contacts,
     events: report.events,
     exposures: report.exposures,
+    mentions: report.mentions,
     quarantined: report.quarantined,
     duplicates: report.duplicates,
     interrupted: report.interrupted,
@@ -118,7 +128,7 @@ function describe(report: IngestReport, seconds: number): string {
       : `${s.status}, ${formatCount(s.records)} records, ${s.quarantined} quarantined`;
     return `  ${s.path} (${s.format ?? '?'}) ${what}`;
   });
-  const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events, ${report.exposures} credential exposures`;
+  const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events, ${report.exposures} credential exposures, ${report.mentions} entity mentions`;
   const rate = seconds > 0 ? ` in ${seconds.toFixed(1)} s (${formatCount((report.messages + report.notes) / seconds)} messages/s)` : '';
   const tail = [
     report.duplicates > 0 ? `${report.duplicates} already stored` : '',

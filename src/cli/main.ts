@@ -6,11 +6,16 @@ import { searchCommand } from './search.ts';
 import { showCommand } from './show.ts';
 import { quarantineCommand } from './quarantine.ts';
 import { duplicatesCommand } from './duplicates.ts';
+import { entitiesCommand } from './entities.ts';
+import { reindexCommand } from './reindex.ts';
+import { accountCommand } from './account.ts';
+import { linkCommand, linksCommand } from './links.ts';
+import { graphCommand, pathCommand } from './graph.ts';
 import { statusCommand } from './status.ts';
 import { inspectCommand } from './inspect.ts';
 import { generateCommand } from './generate.ts';
 
-export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, quarantineCommand, duplicatesCommand, statusCommand, inspectCommand, generateCommand];
+export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand];
 
 function overview(): string {
   return [

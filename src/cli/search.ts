@@ -2,19 +2,25 @@ import { parseQuery, formatQueryError, QuerySyntaxError } from '../search/parse.
 import type { SearchResult, SearchSort } from '../model/search.ts';
 import { UserError, UsageError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
 import { searchStore } from '../search/search.ts';
+import { readFile } from 'node:fs/promises';
+import { lookupList } from '../analyze/list-lookup.ts';
 
 const SORTS: readonly SearchSort[] = ['newest', 'oldest', 'relevance'];
 
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Search messages and notes with the query language (docs/QUERY.md).',
-  usage: 'search "QUERY" [--dataset NAME] [--limit N] [--offset N] [--sort newest|oldest|relevance]',
+  usage: 'search "QUERY" [--dataset NAME] [--limit N] [--offset N] [--sort newest|oldest|relevance] | search --list FILE',
   details: [
     'Examples:',
     '  lode search \'kilo~1 AND haven\'',
     '  lode search \'"geld cash"~5 from:tapeworm date:[2020-04-01 TO 2020-05-01]\'',
     '  lode search \'coke* -pizza lang:nl\' --sort relevance',
     'Results are newest first; relevance ranking applies to hit sets of at most 5000.',
+    'Entity filters take any writing of the value: phone:0612345678 phone:"+31 6 1234 5678" iban:nl91abna0417164300.',
+    '',
+    '--list FILE looks up many values at once, one a line (phone numbers, e-mails, IBANs, wallets, IMEIs,',
+    'IPs, or account handles; a prefix such as phone: or handle: forces the reading): which appear, where, how often.',
   ].join('\n'),
   options: {
     dataset: { type: 'string', short: 'd', description: 'only this dataset', valueName: 'NAME' },
@@ -22,10 +28,17 @@ export const searchCommand: Command = {
     offset: { type: 'string', description: 'hits to skip (paging)', valueName: 'N' },
     sort: { type: 'string', description: 'newest (default), oldest or relevance', valueName: 'ORDER' },
     'no-facets': { type: 'boolean', description: 'skip the facet counts' },
+    list: { type: 'string', description: 'look up every value in FILE (one a line) instead of a query', valueName: 'FILE' },
   },
-  positionals: { min: 1, max: 1, names: 'QUERY', isFreeText: true },
+  positionals: { min: 0, max: 1, names: 'QUERY', isFreeText: true },
   async run(args, io) {
-    const query = args.positionals[0]!;
+    const listPath = stringOption(args, 'list');
+    if (listPath !== undefined) {
+      if (args.positionals.length > 0) throw new UsageError('give either a QUERY or --list FILE, not both');
+      return searchList(listPath, args, io);
+    }
+    const query = args.positionals[0];
+    if (query === undefined) throw new UsageError('missing QUERY (or --list FILE)');
     const sort = (stringOption(args, 'sort') ?? 'newest') as SearchSort;
     if (!SORTS.includes(sort)) throw new UsageError(`--sort must be one of ${SORTS.join(', ')}`);
     const limit = integerOption(args, 'limit', 20, 1, 1000);
@@ -46,6 +59,28 @@ export const searchCommand: Command = {
     return 0;
   },
 };
+
+async function searchList(path: string, args: Parameters<Command['run']>[0], io: Parameters<Command['run']>[1]): Promise<number> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path, 'utf8')).split(/\r?\n/);
+  } catch (error) {
+    throw new UserError(`cannot read list ${path}: ${(error as Error).message}`);
+  }
+  const started = performance.now();
+  const matches = await withStore(args, io, (store) => lookupList(store, lines, stringOption(args, 'dataset')));
+  const found = matches.filter((m) => m.found);
+  if (args.json) {
+    writeJson(io, { total: matches.length, found: found.length, took_ms: Math.round(performance.now() - started), matches });
+    return 0;
+  }
+  for (const m of matches) {
+    const where = m.found ? `${m.messages} messages in ${m.datasets.join(', ')}${m.firstSeen ? `, ${m.firstSeen.slice(0, 10)} .. ${m.lastSeen!.slice(0, 10)}` : ''}` : 'not found';
+    io.stdout.write(`${m.found ? '+' : '-'} ${m.input}  (${m.as} ${m.value})  ${where}${m.examples.length > 0 ? `  e.g. ${m.examples.join(' ')}` : ''}\n`);
+  }
+  io.stdout.write(`${found.length} of ${matches.length} found\n`);
+  return 0;
+}
 
 function describe(result: SearchResult, color: boolean): string {
   const out: string[] = [];

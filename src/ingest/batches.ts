@@ -6,12 +6,16 @@ import type { IngestBatch } from '../store/store.ts';
 import { findFormat } from './formats/registry.ts';
 import { isPreparedMessage, prepareRecord, type PrepareContext } from './prepare.ts';
 import { MessageColumnsBuilder } from './message-columns.ts';
+import { EXTRACTOR_COMPONENT, EXTRACTOR_VERSION, type CountryCode } from '../extract/entities/types.ts';
 
 export type BatchPlan = {
   path: string;
   format: string;
   mapping?: unknown;
   owner?: string;
+  /** Extract entities while preparing (default true). */
+  extractEntities?: boolean;
+  region?: string;
   dataset: string;
   sha256: string;
   sizeBytes: number;
@@ -25,13 +29,20 @@ const BATCH_BODY_CHARS = 4 << 20;
 export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBatch> {
   const reader = findFormat(plan.format);
   if (!reader) throw new Error(`unknown format ${plan.format}`);
-  const context: PrepareContext = { dataset: plan.dataset, sourceSha256: plan.sha256, seenTerms: new Set(), newTerms: [] };
+  const extracting = plan.extractEntities !== false;
+  const context: PrepareContext = {
+    dataset: plan.dataset, sourceSha256: plan.sha256, seenTerms: new Set(), newTerms: [],
+    extractEntities: extracting, region: plan.region as CountryCode | undefined,
+  };
   const from = { line: Math.max(plan.done.line, 1), offset: plan.done.offset };
   let batch = emptyBatch(plan.done);
   let messages = new MessageColumnsBuilder();
   let bodyChars = 0;
   const take = (): IngestBatch => {
-    const full = { ...batch, messages: messages.build(), newTerms: context.newTerms };
+    const full: IngestBatch = {
+      ...batch, messages: messages.build(), newTerms: context.newTerms,
+      ...(extracting ? { extractor: { component: EXTRACTOR_COMPONENT, version: EXTRACTOR_VERSION } } : {}),
+    };
     context.newTerms = [];
     batch = emptyBatch(full.checkpoint);
     messages = new MessageColumnsBuilder();

@@ -11,6 +11,7 @@ import { detectFormat, findFormat } from './formats/registry.ts';
 import { FormatError, type FormatReader } from './formats/format.ts';
 import { preparedBatches, type BatchPlan } from './batches.ts';
 import { preparedBatchesInWorker } from './parallel.ts';
+import { DEFAULT_REGION } from '../extract/entities/region.ts';
 import { sniffArchive, unpackArchive, type ArchiveKind } from './archives.ts';
 
 export type IngestProgress = { path: string; bytesDone: number; bytesTotal: number; records: number; fileIndex: number; fileCount: number };
@@ -23,6 +24,10 @@ export type IngestOptions = {
   mapping?: unknown;
   /** The device owner's handle, for formats that do not name it (an SMS backup). */
   owner?: string;
+  /** Extract entities during ingest (default true). */
+  extractEntities?: boolean;
+  /** ISO country of the dataset, for national phone numbers (default NL). */
+  region?: string;
   batchRecords?: number;
   onProgress?: (progress: IngestProgress) => void;
   /** Prepare records in a worker thread for large files (default true). */
@@ -55,6 +60,8 @@ export type IngestReport = {
   contacts: number;
   events: number;
   exposures: number;
+  /** Entity mentions found in the added messages. */
+  mentions: number;
   quarantined: number;
   duplicates: number;
   refused: number;
@@ -62,6 +69,7 @@ export type IngestReport = {
 };
 
 const DEFAULT_BATCH_RECORDS = 20_000;
+export { DEFAULT_REGION };
 /** Below this a worker thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 4 << 20;
 const HEAD_BYTES = 64 * 1024;
@@ -109,6 +117,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     contacts: total.contacts,
     events: total.events,
     exposures: total.exposures,
+    mentions: total.mentions,
     quarantined: total.quarantined,
     duplicates: total.duplicates,
     refused: sources.filter((s) => s.status === 'refused').length,
@@ -209,7 +218,7 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
   // the checkpoint is the last record a previous run committed (line 0: none yet)
   if (source.checkpoint.line > 0) report.status = 'resumed';
   const plan: BatchPlan = {
-    path, format: reader.name, mapping: options.mapping, owner: options.owner, dataset: options.dataset, sha256, sizeBytes: info.size,
+    path, format: reader.name, mapping: options.mapping, owner: options.owner, extractEntities: options.extractEntities, region: options.region ?? DEFAULT_REGION, dataset: options.dataset, sha256, sizeBytes: info.size,
     done: source.checkpoint, batchRecords: options.batchRecords ?? DEFAULT_BATCH_RECORDS,
   };
   const batches = info.size >= WORKER_MIN_BYTES && options.useWorker !== false ? preparedBatchesInWorker(plan) : preparedBatches(plan);

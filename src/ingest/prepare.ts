@@ -5,6 +5,8 @@ import type { AttachmentRef } from '../model/records.ts';
 import { detectLanguage } from '../extract/language.ts';
 import { isVocabularyWord, tokenize } from '../extract/tokens.ts';
 import { conversationKey, messageId, stableId } from './ids.ts';
+import { contextForLanguage, extractEntities } from '../extract/entities/extract.ts';
+import type { CountryCode } from '../extract/entities/types.ts';
 import { hasExplicitZone, isoToEpochMs } from './timestamps.ts';
 
 export type PreparedMessage = {
@@ -41,7 +43,16 @@ export type PreparedExposure = ExposureRecord & { uid: string; location: Locatio
 
 export type PreparedItem = PreparedEvent | PreparedAccount | PreparedContact | PreparedGroup | PreparedExposure;
 
-export type PrepareContext = { dataset: string; sourceSha256: string; seenTerms: Set<string>; newTerms: string[] };
+export type PrepareContext = {
+  dataset: string;
+  sourceSha256: string;
+  seenTerms: Set<string>;
+  newTerms: string[];
+  /** Extract entities from bodies (on unless a bulk load defers it to `lode reindex --entities`). */
+  extractEntities: boolean;
+  /** The dataset's country, for national writings ("06..." is Dutch in NL). */
+  region?: CountryCode;
+};
 
 export function isPreparedMessage(item: PreparedItem | PreparedMessage): item is PreparedMessage {
   return item.kind === 'message' || item.kind === 'note';
@@ -63,6 +74,7 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         ? [context.dataset, record.platform, record.kind, record.ref]
         : [context.dataset, context.sourceSha256, String(location.line), String(location.offset)];
       const tokens = tokenize(record.body);
+      const lang = record.lang ?? detectLanguage(tokens);
       collectTerms(tokens, context);
       const flags: string[] = isNote ? [] : [...(record.flags ?? [])];
       let tsMs: number | undefined;
@@ -82,13 +94,13 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         group,
         conversation: isNote ? `notes:${from}` : conversationKey(from, to, group),
         body: record.body,
-        lang: record.lang ?? detectLanguage(tokens),
+        lang,
         attachments: isNote ? [] : (record.attachments ?? []),
         extra: record.extra,
         flags,
         // bodies without words (an emoji, an empty media message) are not evidence of duplication
         fingerprint: tokens.length > 0 ? fingerprintOf(tokens) : Number.NaN,
-        entities: [],
+        entities: context.extractEntities ? extractEntities(record.body, contextForLanguage(lang, context.region)) : [],
         location,
       };
     }

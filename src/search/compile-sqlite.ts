@@ -2,7 +2,10 @@
 // that drives the query (FTS5 walks its index in rowid order, so newest-first costs nothing),
 // dates become a rowid range (rowids are time keys), and the rest become SQL predicates on the
 // messages row `m`. Pure: fuzzy expansion is handed in, so tests need no database.
-import type { QueryNode, Span, TextNode } from './ast.ts';
+import type { EntityNode, QueryNode, Span, TextNode } from './ast.ts';
+import { normaliseEntityQuery } from '../extract/entities/extract.ts';
+import { queryContext } from '../extract/entities/region.ts';
+import type { EntityType } from '../extract/entities/types.ts';
 import { QuerySyntaxError } from './parse.ts';
 import { foldText, tokenize } from '../extract/tokens.ts';
 import { timeKeyFloor } from '../store/sqlite/time-key.ts';
@@ -25,6 +28,8 @@ export type SqlitePlan = {
 };
 
 /** A query that parses but that this store cannot answer; reported like a syntax error. */
+const QUERY_ENTITY_CONTEXT = queryContext();
+
 export class QueryCompileError extends QuerySyntaxError {
   constructor(message: string, position: number) {
     super(message, position);
@@ -130,13 +135,23 @@ class Compiler {
         return `(${parts.join(' AND ')})`;
       }
       case 'entity':
-        throw new QueryCompileError(
-          `Entity filter "${node.type}:" needs the entity index, which this version of Lode does not build yet; search the value as text instead, e.g. "${node.value}"`,
-          node.span.start,
-        );
+        return this.entity(node);
       default:
         throw new QueryCompileError('This part of the query cannot be answered', (node as { span: Span }).span.start);
     }
+  }
+
+  /** Items that mention the entity, whatever writing the query uses: it is normalised as extraction does. */
+  private entity(node: EntityNode): string {
+    const types: EntityType[] = node.type === 'ip' ? ['ipv4', 'ipv6'] : [node.type];
+    const wanted = types.flatMap((type) => {
+      const value = normaliseEntityQuery(type, node.value, QUERY_ENTITY_CONTEXT);
+      return value === undefined ? [] : [{ type, value }];
+    });
+    if (wanted.length === 0) throw new QueryCompileError(`"${node.value}" is not a valid ${node.type} (checked as extraction checks it)`, node.span.start);
+    for (const w of wanted) this.plan.params.push(w.type, w.value);
+    const match = wanted.map(() => '(e.type = ? AND e.value = ?)').join(' OR ');
+    return `@key IN (SELECT mn.item_key FROM entities e JOIN mentions mn ON mn.entity_id = e.id WHERE ${match})`;
   }
 
   private field(field: string, value: string): string {

@@ -8,6 +8,9 @@ import type { SearchResult, SearchSort } from '../model/search.ts';
 import type { PreparedItem } from '../ingest/prepare.ts';
 import type { MessageColumns } from '../ingest/message-columns.ts';
 import type { DuplicateCandidate } from '../ingest/duplicates.ts';
+import type { CommunicationEdge, EntityCount, EntityQuery } from '../model/entities.ts';
+import type { AccountLink, AccountRef, LinkStatus, ProposedLink } from '../model/attribution.ts';
+import type { FoundEntity } from '../ingest/prepare.ts';
 
 export type SourceDescription = {
   datasetId: number;
@@ -93,9 +96,64 @@ export interface Store {
    * sorted by dataset, sender, fingerprint and time (for groupDuplicates).
    */
   duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]>;
+  /** Entities with their mention counts, most mentioned first. */
+  entities(query: EntityQuery): Promise<{ total: number; entities: EntityCount[] }>;
+  /** Where an entity value (of any of the types) is mentioned. */
+  entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number): Promise<Occurrence>;
+  /** What accounts with this (folded) handle sent. */
+  handleOccurrences(handle: string, dataset: string | undefined, examples: number): Promise<Occurrence>;
+  /**
+   * Runs the entity extractor over stored messages that its tool run has not seen yet, in
+   * committed chunks: an interrupted run continues where it stopped.
+   */
+  reindexEntities(options: ReindexOptions): Promise<{ messages: number; mentions: number }>;
+
+  communicationEdges(query: { dataset?: string; fromMs?: number; toMs?: number }): Promise<CommunicationEdge[]>;
+  findAccounts(handle: string, dataset?: string, platform?: string): Promise<(AccountRef & { id: number; name?: string })[]>;
+  accountFacts(id: number, contactLimit: number): Promise<AccountFacts>;
+  linkEvidence(): Promise<LinkEvidenceRows>;
+  sendersMentioning(type: string, value: string): Promise<{ account: number; messages: number; example: string }[]>;
+  describeAccount(id: number): Promise<AccountRef | undefined>;
+  /** Stores proposals; links an analyst decided keep their decision, their evidence is refreshed. */
+  saveLinks(links: readonly ProposedLink[], toolrun: { component: string; version: string }): Promise<{ added: number; updated: number }>;
+  links(query: { account?: number; status?: LinkStatus; limit: number; offset: number }): Promise<{ total: number; links: AccountLink[] }>;
+  /** Confirms or rejects a link and regroups persons from the confirmed links. */
+  decideLink(id: number, status: LinkStatus, decidedBy: string, note?: string): Promise<AccountLink | undefined>;
+  personOf(accountId: number): Promise<{ id: number; name?: string; accounts: AccountRef[] } | undefined>;
+
   /** Items of the same conversation around an item, oldest first, the item included. */
   conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]>;
 }
+
+export type Occurrence = { messages: number; datasets: string[]; firstSeen?: string; lastSeen?: string; examples: string[] };
+
+export type ReindexOptions = {
+  dataset?: string;
+  toolrun: { component: string; version: string };
+  extract(body: string, lang: string | undefined): FoundEntity[];
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
+};
+
+export type AccountFacts = {
+  savedAliases: { alias: string; owner: string }[];
+  devices: { imei?: string; model?: string; since?: string }[];
+  entities: { type: string; value: string; count: number }[];
+  sent: number;
+  received: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  contacts: { handle: string; platform: string; sent: number; received: number }[];
+  activity: { byHour: number[]; byWeekday: number[] };
+};
+
+export type LinkEvidenceRows = {
+  sharedDevices: { a: number; b: number; imei: string; sinceA?: string; sinceB?: string }[];
+  handles: { id: number; handle: string }[];
+  exposures: { id: number; type: string; value: string }[];
+  aliases: { account: number; alias: string; owner: string }[];
+  names: { account: number; name: string }[];
+};
 
 export const EMPTY_COUNTS: BatchCounts = {
   messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, mentions: 0, devices: 0, duplicates: 0, quarantined: 0,

@@ -138,10 +138,14 @@ describe('query constructs against the SQLite store', () => {
     assert.equal(f.day.reduce((n, d) => n + d.count, 0), result.total);
     assert.ok(f.language.some((l) => l.value === 'en'));
   });
-  test('entity filters explain that the entity index is missing, with the position', async () => {
+  test('an entity filter with a value that is not valid for its type is refused at its position', async () => {
     await assert.rejects(
-      searchStore(store, { ast: parseQuery('kilo phone:0612345678'), limit: 1, offset: 0, sort: 'newest', facets: false }),
-      (error: unknown) => error instanceof QueryCompileError && error.position === 5,
+      searchStore(store, { ast: parseQuery('kilo phone:061234'), limit: 1, offset: 0, sort: 'newest', facets: false }),
+      (error: unknown) => error instanceof QueryCompileError && error.position === 5 && /not a valid phone/.test(error.message),
+    );
+    await assert.rejects(
+      searchStore(store, { ast: parseQuery('iban:NL00ABNA0417164300'), limit: 1, offset: 0, sort: 'newest', facets: false }),
+      (error: unknown) => error instanceof QueryCompileError && /not a valid iban/.test(error.message),
     );
   });
   test('a one-letter prefix is refused instead of expanding to the whole index', async () => {

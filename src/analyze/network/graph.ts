@@ -4,14 +4,10 @@
 // counts stay on the tie and the accounts for anyone who asks who talks and who listens.
 import { UndirectedGraph } from 'graphology';
 
+import type { CommunicationEdge } from '../../model/entities.ts';
+
 /** How many messages account `from` sent to account `to` (keys like `encrochat:tapeworm`). */
-export type CommunicationEdge = {
-  from: string;
-  to: string;
-  messages: number;
-  firstMs?: number;
-  lastMs?: number;
-};
+export type { CommunicationEdge };
 
 /** Messages an account sent to and received from accounts in the graph. */
 export type AccountAttributes = { sent: number; received: number };

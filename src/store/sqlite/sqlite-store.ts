@@ -7,9 +7,14 @@ import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } 
 import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedExposure, PreparedGroup } from '../../ingest/prepare.ts';
 import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-columns.ts';
 import { foldText } from '../../extract/tokens.ts';
-import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
+import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
 import type { DuplicateCandidate } from '../../ingest/duplicates.ts';
+import type { EntityQuery } from '../../model/entities.ts';
+import type { LinkStatus, ProposedLink } from '../../model/attribution.ts';
+import { personsFromLinks } from '../../analyze/links.ts';
+import { nameHypotheses } from '../../analyze/aliases.ts';
+import * as analysis from './analysis.ts';
 import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 
@@ -458,6 +463,167 @@ export class SqliteStore implements Store {
       .run(item.uid, datasetId, sourceId, item.location.line, item.location.offset, item.platform, item.identifier, item.identifierType,
         JSON.stringify(item.dataClasses), item.passwordSha1 ?? null, item.passwordNtlm ?? null, item.hashType ?? null, account,
         item.extra ? JSON.stringify(item.extra) : null).changes);
+  }
+
+  async entities(query: EntityQuery) {
+    return analysis.listEntities(this.db, query);
+  }
+
+  async entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number) {
+    return analysis.entityOccurrences(this.db, types, value, dataset, examples);
+  }
+
+  async handleOccurrences(handle: string, dataset: string | undefined, examples: number) {
+    return analysis.handleOccurrences(this.db, foldText(handle), dataset, examples);
+  }
+
+  async communicationEdges(query: analysis.EdgeQuery) {
+    return analysis.communicationEdges(this.db, query);
+  }
+
+  async findAccounts(handle: string, dataset?: string, platform?: string) {
+    return analysis.findAccounts(this.db, handle, foldText(handle), dataset, platform);
+  }
+
+  async accountFacts(id: number, contactLimit: number) {
+    return analysis.accountFacts(this.db, id, contactLimit);
+  }
+
+  async describeAccount(id: number) {
+    const row = analysis.accountById(this.db, id);
+    return row && { dataset: row.dataset, platform: row.platform, handle: row.handle };
+  }
+
+  async linkEvidence() {
+    return {
+      sharedDevices: analysis.sharedDevices(this.db),
+      handles: analysis.identifierLikeHandles(this.db),
+      exposures: analysis.exposureIdentifiers(this.db),
+      ...analysis.namesOfAccounts(this.db),
+    };
+  }
+
+  async sendersMentioning(type: string, value: string) {
+    return analysis.sendersMentioning(this.db, type, value);
+  }
+
+  async saveLinks(links: readonly ProposedLink[], toolrun: { component: string; version: string }) {
+    const run = this.toolrunId(toolrun.component, toolrun.version);
+    const now = new Date().toISOString();
+    const existing = this.sql('SELECT score, evidence FROM account_links WHERE a_id = ? AND b_id = ? AND kind = ?');
+    const insert = this.sql(`INSERT INTO account_links (a_id, b_id, kind, score, evidence, toolrun_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const update = this.sql(`UPDATE account_links SET score = ?, evidence = ?, toolrun_id = ?, updated_at = ? WHERE a_id = ? AND b_id = ? AND kind = ?`);
+    let added = 0;
+    let updated = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const link of links) {
+        const evidence = JSON.stringify(link.evidence);
+        const row = existing.get(link.aId, link.bId, link.kind);
+        if (!row) {
+          insert.run(link.aId, link.bId, link.kind, link.score, evidence, run, now);
+          added += 1;
+        } else if (Number(row.score) !== link.score || String(row.evidence) !== evidence) {
+          update.run(link.score, evidence, run, now, link.aId, link.bId, link.kind);
+          updated += 1;
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    return { added, updated };
+  }
+
+  async links(query: analysis.LinkQuery) {
+    return analysis.listLinks(this.db, query);
+  }
+
+  async decideLink(id: number, status: LinkStatus, decidedBy: string, note?: string) {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const changed = this.sql(`UPDATE account_links SET status = ?, decided_by = ?, decided_at = ?, note = coalesce(?, note) WHERE id = ?`)
+        .run(status, decidedBy, new Date().toISOString(), note ?? null, id).changes;
+      if (changed === 0) {
+        this.db.exec('ROLLBACK');
+        return undefined;
+      }
+      this.regroupPersons();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    return analysis.linkById(this.db, id);
+  }
+
+  /** Persons are the groups that confirmed links make; a group keeps the lowest person id it had. */
+  private regroupPersons(): void {
+    const confirmed = this.sql(`SELECT a_id, b_id FROM account_links WHERE status = 'confirmed'`).all().map((r) => ({ aId: Number(r.a_id), bId: Number(r.b_id) }));
+    const groups = personsFromLinks(confirmed);
+    const current = new Map(this.sql('SELECT account_id, person_id FROM person_accounts').all().map((r) => [Number(r.account_id), Number(r.person_id)]));
+    this.db.exec('DELETE FROM person_accounts');
+    const used = new Set<number>();
+    for (const accounts of groups) {
+      const previous = accounts.map((a) => current.get(a)).filter((p): p is number => p !== undefined && !used.has(p));
+      const person = previous.length > 0 ? Math.min(...previous) : Number(this.sql('INSERT INTO persons (created_at) VALUES (?) RETURNING id').get(new Date().toISOString())!.id);
+      used.add(person);
+      const aliases = accounts.flatMap((a) => analysis.accountFacts(this.db, a, 0).savedAliases);
+      this.sql('UPDATE persons SET name = ? WHERE id = ?').run(nameHypotheses(aliases)[0]?.name ?? null, person);
+      for (const account of accounts) this.sql('INSERT INTO person_accounts (account_id, person_id) VALUES (?, ?)').run(account, person);
+    }
+    this.db.exec('DELETE FROM persons WHERE id NOT IN (SELECT person_id FROM person_accounts)');
+  }
+
+  async personOf(accountId: number) {
+    const row = this.sql('SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person_id WHERE pa.account_id = ?').get(accountId);
+    if (!row) return undefined;
+    const accounts = this.sql('SELECT account_id FROM person_accounts WHERE person_id = ? ORDER BY account_id').all(Number(row.id))
+      .map((r) => analysis.accountById(this.db, Number(r.account_id))!)
+      .map((a) => ({ dataset: a.dataset, platform: a.platform, handle: a.handle }));
+    return { id: Number(row.id), name: row.name === null ? undefined : String(row.name), accounts };
+  }
+
+  async reindexEntities(options: ReindexOptions): Promise<{ messages: number; mentions: number }> {
+    const toolrun = this.toolrunId(options.toolrun.component, options.toolrun.version);
+    const datasets = this.sql(options.dataset ? 'SELECT id FROM datasets WHERE name = ?' : 'SELECT id FROM datasets').all(...(options.dataset ? [options.dataset] : []))
+      .map((r) => Number(r.id));
+    const progress = this.sql('SELECT done_below_key FROM entity_progress WHERE dataset_id = ? AND toolrun_id = ?');
+    const save = this.sql(`INSERT INTO entity_progress (dataset_id, toolrun_id, done_below_key) VALUES (?, ?, ?)
+                           ON CONFLICT (dataset_id, toolrun_id) DO UPDATE SET done_below_key = excluded.done_below_key`);
+    const starts = datasets.map((d) => Number(progress.get(d, toolrun)?.done_below_key ?? Number.MIN_SAFE_INTEGER));
+    let total = 0;
+    datasets.forEach((d, i) => (total += Number(this.sql('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND rowid >= ?').get(d, starts[i]!)!.n)));
+    let messages = 0;
+    let mentions = 0;
+    for (const [i, datasetId] of datasets.entries()) {
+      let from = starts[i]!;
+      for (;;) {
+        if (options.signal?.aborted) return { messages, mentions };
+        const rows = this.db.prepare('SELECT rowid, body, lang FROM messages WHERE dataset_id = ? AND rowid >= ? ORDER BY rowid LIMIT 5000').all(datasetId, from);
+        if (rows.length === 0) break;
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          for (const row of rows) {
+            const found = options.extract(String(row.body), row.lang === null ? undefined : String(row.lang));
+            if (found.length === 0) continue;
+            const columns = { item: new Uint32Array(found.length), type: found.map((f) => f.type), value: found.map((f) => f.value), start: Uint32Array.from(found.map((f) => f.start)), end: Uint32Array.from(found.map((f) => f.end)) };
+            mentions += this.insertMentions(datasetId, Number(row.rowid), columns, 0, found.length, toolrun);
+          }
+          from = Number(rows.at(-1)!.rowid) + 1;
+          save.run(datasetId, toolrun, from);
+          this.db.exec('COMMIT');
+        } catch (error) {
+          this.db.exec('ROLLBACK');
+          this.entityIds.clear();
+          throw error;
+        }
+        messages += rows.length;
+        options.onProgress?.(messages, total);
+      }
+    }
+    return { messages, mentions };
   }
 
   async duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]> {

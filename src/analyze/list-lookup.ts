@@ -1,0 +1,55 @@
+// `lode search --list FILE`: thousands of numbers, addresses, wallets or handles, one a line.
+// Each line is read as the most specific thing it can be, normalised as extraction normalises,
+// and looked up: which appear, where, how often.
+import { normaliseEntityQuery } from '../extract/entities/extract.ts';
+import type { EntityType } from '../extract/entities/types.ts';
+import { queryContext } from '../extract/entities/region.ts';
+import type { ListMatch } from '../model/entities.ts';
+import type { Store } from '../store/store.ts';
+
+/** Tried in this order: checksummed and unmistakable writings first, phone numbers late, handles last. */
+const LOOKUP_ORDER: readonly EntityType[] = ['email', 'iban', 'btc', 'eth', 'xmr', 'imei', 'container', 'ipv4', 'ipv6', 'url', 'phone'];
+
+const CONTEXT = queryContext();
+
+export type ListLine = { input: string; as: string; types: string[]; value: string };
+
+/** What one line of a list is: an entity of some type (normalised), or an account handle. */
+export function classifyListLine(input: string): ListLine | undefined {
+  const text = input.trim();
+  if (text === '' || text.startsWith('#')) return undefined;
+  const prefixed = /^(phone|iban|email|btc|eth|xmr|imei|ip|url|container|handle):(.+)$/i.exec(text);
+  if (prefixed) {
+    const type = prefixed[1]!.toLowerCase();
+    const rest = prefixed[2]!.trim();
+    if (type === 'handle') return { input, as: 'handle', types: [], value: rest };
+    const types: EntityType[] = type === 'ip' ? ['ipv4', 'ipv6'] : [type as EntityType];
+    for (const t of types) {
+      const value = normaliseEntityQuery(t, rest, CONTEXT);
+      if (value) return { input, as: t, types, value };
+    }
+    return { input, as: `invalid ${type}`, types: [], value: rest };
+  }
+  for (const type of LOOKUP_ORDER) {
+    const value = normaliseEntityQuery(type, text, CONTEXT);
+    if (value) return { input, as: type, types: [type], value };
+  }
+  return { input, as: 'handle', types: [], value: text };
+}
+
+export async function lookupList(store: Store, lines: readonly string[], dataset: string | undefined, examples = 3): Promise<ListMatch[]> {
+  const matches: ListMatch[] = [];
+  for (const line of lines) {
+    const item = classifyListLine(line);
+    if (!item) continue;
+    if (item.as.startsWith('invalid ')) {
+      matches.push({ input: item.input.trim(), as: item.as, value: item.value, found: false, messages: 0, datasets: [], examples: [] });
+      continue;
+    }
+    const found = item.as === 'handle'
+      ? await store.handleOccurrences(item.value, dataset, examples)
+      : await store.entityOccurrences(item.types, item.value, dataset, examples);
+    matches.push({ input: item.input.trim(), as: item.as, value: item.value, found: found.messages > 0 || found.datasets.length > 0, ...found });
+  }
+  return matches;
+}
