@@ -1,12 +1,12 @@
 // Child process of the bench: runs the real `lode ingest FILE --dataset NAME --home DIR --json`
 // (the CLI's own code, in this process so its peak memory is the ingest's own), then prints one
 // JSON line: the CLI's report, its exit code and the peak memory of this process.
-//   node bench/child-lode-ingest.ts CORPUS HOME DATASET
+//   node bench/child-lode-ingest.ts CORPUS HOME DATASET [MORE INGEST OPTIONS...]
 import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/main.ts';
 import { peakMemory } from './child-memory.ts';
 
-const [corpus, home, dataset] = process.argv.slice(2);
+const [corpus, home, dataset, ...more] = process.argv.slice(2);
 if (!corpus || !home || !dataset) {
   process.stderr.write('usage: child-lode-ingest.ts CORPUS HOME DATASET\n');
   process.exit(2);
@@ -21,7 +21,7 @@ const stdout = new Writable({
 });
 
 const started = performance.now();
-const exitCode = await runCli(['ingest', corpus, '--dataset', dataset, '--home', home, '--json'], {
+const exitCode = await runCli(['ingest', corpus, '--dataset', dataset, '--home', home, '--json', ...more], {
   stdout, stderr: process.stderr, isTTY: false, env: process.env,
 });
 const inProcessMs = performance.now() - started;
