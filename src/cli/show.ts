@@ -34,6 +34,7 @@ function describe(item: StoredMessage, conversation: StoredMessage[]): string {
     ...(item.lang ? [`  language  ${item.lang}`] : []),
     ...item.attachments.map((a) => `  attached  ${a.name ?? '?'} ${a.mime ?? ''} ${a.sha256 ?? ''}`.trimEnd()),
     ...(item.extra ? [`  other     ${JSON.stringify(item.extra)}`] : []),
+    ...(item.entities ?? []).map((e) => `  entity    ${e.type.padEnd(11)} ${e.value}  ("${item.body.slice(e.start, e.end)}" at ${e.start})`),
     `  source    ${p.sourcePath}`,
     `            sha256 ${p.sourceSha256}, line ${p.line}, byte ${p.offset}`,
     '',

@@ -40,6 +40,8 @@ export type StoredMessage = {
   attachments: AttachmentRef[];
   extra?: Record<string, unknown>;
   provenance: Provenance;
+  /** Entities found in the body with their spans (given when one item is asked for). */
+  entities?: { type: string; value: string; start: number; end: number }[];
 };
 
 /** A line or record that could not be read, kept with where it was and why. */

@@ -48,7 +48,11 @@ test('entities are found at ingest in any writing, listed, and searchable with t
     const result = lode(home, 'search', writing, '--json');
     assert.deepEqual(result.hits.map((h: { ref: string }) => h.ref).sort(), ['e-1', 'e-4'], writing);
   }
-  assert.deepEqual(lode(home, 'search', 'iban:nl91abna0417164300', '--json').hits.map((h: { ref: string }) => h.ref), ['e-2']);
+  const ibanHits = lode(home, 'search', 'iban:nl91abna0417164300', '--json').hits;
+  assert.deepEqual(ibanHits.map((h: { ref: string }) => h.ref), ['e-2']);
+  const shown = lode(home, 'show', ibanHits[0].id, '--json');
+  const iban = shown.item.entities.find((e: { type: string }) => e.type === 'iban');
+  assert.equal(shown.item.body.slice(iban.start, iban.end), 'NL91 ABNA 0417 1643 00');
   const list = join(home, 'list.txt');
   writeFileSync(list, '06-1234 5678\nNL91ABNA0417164300\njaguar\n+31687654321\n');
   const looked = lode(home, 'search', '--list', list, '--json');

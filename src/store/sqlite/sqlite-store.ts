@@ -668,7 +668,10 @@ export class SqliteStore implements Store {
   async message(id: string): Promise<StoredMessage | undefined> {
     const rowid = this.findRowid(id);
     if (rowid === undefined) return undefined;
-    return this.toStoredMessage(this.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`).get(rowid)!);
+    const entities = this.sql(`SELECT e.type, e.value, mn.start, mn.end FROM mentions mn JOIN entities e ON e.id = mn.entity_id
+                               WHERE mn.item_key = ? ORDER BY mn.start`).all(rowid)
+      .map((r) => ({ type: String(r.type), value: String(r.value), start: Number(r.start), end: Number(r.end) }));
+    return { ...this.toStoredMessage(this.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`).get(rowid)!), entities };
   }
 
   async conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]> {
