@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORMATS } from '../ingest/formats/registry.ts';
+import { FORMATS, looksBinary } from '../ingest/formats/registry.ts';
 import { expandPaths, readHead, sha256File } from '../ingest/pipeline.ts';
 import { sniffArchive, unpackArchive } from '../ingest/archives.ts';
 import { writeJson, type Command } from './command.ts';
@@ -58,7 +58,7 @@ async function inspectFile(path: string, label: string, depth: number): Promise<
   }
   const head = await readHead(path);
   const scores = FORMATS.map((f) => ({ format: f.name, confidence: f.detect(head, path) })).sort((a, b) => b.confidence - a.confidence);
-  const best = info.size > 0 && scores[0]!.confidence >= 0.5 ? FORMATS.find((f) => f.name === scores[0]!.format) : undefined;
+  const best = info.size > 0 && !looksBinary(head) && scores[0]!.confidence >= 0.5 ? FORMATS.find((f) => f.name === scores[0]!.format) : undefined;
   let details: Record<string, unknown> | undefined;
   if (best?.inspect) {
     try {

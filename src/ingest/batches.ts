@@ -13,6 +13,8 @@ export type BatchPlan = {
   format: string;
   mapping?: unknown;
   owner?: string;
+  /** The name the file is reported under (archive members: archive!/member). */
+  label?: string;
   /** Extract entities while preparing (default true). */
   extractEntities?: boolean;
   region?: string;
@@ -49,7 +51,7 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
     bodyChars = 0;
     return full;
   };
-  for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping, owner: plan.owner } })) {
+  for await (const item of reader.read({ path: plan.path, from, options: { mapping: plan.mapping, owner: plan.owner, label: plan.label } })) {
     // a resumed reader starts at the last committed record, and readers that cannot seek
     // start at the top: what a previous run stored is skipped, never written twice
     if (isAtOrBefore(item.location, plan.done)) continue;

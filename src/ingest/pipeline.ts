@@ -218,7 +218,7 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
   // the checkpoint is the last record a previous run committed (line 0: none yet)
   if (source.checkpoint.line > 0) report.status = 'resumed';
   const plan: BatchPlan = {
-    path, format: reader.name, mapping: options.mapping, owner: options.owner, extractEntities: options.extractEntities, region: options.region ?? DEFAULT_REGION, dataset: options.dataset, sha256, sizeBytes: info.size,
+    path, format: reader.name, mapping: options.mapping, owner: options.owner, label: label === path ? undefined : label, extractEntities: options.extractEntities, region: options.region ?? DEFAULT_REGION, dataset: options.dataset, sha256, sizeBytes: info.size,
     done: source.checkpoint, batchRecords: options.batchRecords ?? DEFAULT_BATCH_RECORDS,
   };
   const batches = info.size >= WORKER_MIN_BYTES && options.useWorker !== false ? preparedBatchesInWorker(plan) : preparedBatches(plan);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
@@ -150,4 +150,32 @@ test('a single gzip-compressed file is read as the file inside', async () => {
   writeFileSync(file, gzipSync(jsonl(message('g', '2020-04-01T10:00:00Z', 'x', ['y'], 'ingepakt'))));
   const report = await ingest({ store, paths: [file], dataset: 'gz' });
   assert.deepEqual(report.sources.map((s) => [s.path, s.format, s.records]), [[`${file}!/chat.jsonl`, 'lode-jsonl', 1]]);
+});
+
+test('an iOS "export chat with media" zip: the chat is named by the archive, attachments hashed from their member files', async () => {
+  const dir = temporaryDirectory();
+  const store = openTestStore(dir);
+  const photo = randomBytes(2048);
+  const LRM = '\u200e';
+  const chat = [
+    '[01/04/2020, 12:34:56] Ali: ben je er?',
+    '[01/04/2020, 12:35:10] Bob: ja, bij de loods',
+    `[01/04/2020, 12:36:00] Carl: ${LRM}<attached: 00000012-PHOTO-2020-04-01-12-36-00.jpg>`,
+    '[13/04/2020, 08:00:01] Ali: morgen zelfde tijd',
+  ].join('\r\n') + '\r\n';
+  const archive = join(dir, 'WhatsApp Chat - Zuid Crew.zip');
+  writeFileSync(archive, zipOf([{ name: '_chat.txt', content: '\ufeff' + chat }, { name: '00000012-PHOTO-2020-04-01-12-36-00.jpg', content: photo }]));
+  const report = await ingest({ store, paths: [archive], dataset: 'phone-7' });
+  const chatSource = report.sources.find((s) => s.path.endsWith('!/_chat.txt'))!;
+  assert.equal(chatSource.format, 'whatsapp');
+  assert.equal(report.messages, 4);
+  assert.equal(report.sources.find((s) => s.path.endsWith('.jpg'))!.status, 'skipped');
+  const attached = store.db.prepare(`SELECT attachments FROM messages WHERE has_attachment = 1`).get()!;
+  const [attachment] = JSON.parse(String(attached.attachments)) as { name: string; sha256: string; sizeBytes: number }[];
+  assert.equal(attachment!.sha256, createHash('sha256').update(photo).digest('hex'));
+  assert.equal(attachment!.sizeBytes, 2048);
+  const conversation = store.db.prepare(`SELECT key FROM conversations`).all().map((r) => String(r.key));
+  assert.deepEqual(conversation, ['group:Zuid Crew']);
+  const hits = await store.search({ ast: parseQuery('loods'), limit: 5, offset: 0, sort: 'newest', facets: false });
+  assert.equal(hits.total, 1);
 });

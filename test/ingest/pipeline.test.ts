@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
+import { detectFormat, looksBinary } from '../../src/ingest/formats/registry.ts';
+import { randomBytes } from 'node:crypto';
 import { count, message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 
 const corpus = [
@@ -155,4 +157,11 @@ test('an account keeps its current device and the devices of its history', async
   assert.equal(report.quarantined, 1);
   const rows = store.db.prepare(`SELECT d.imei, ad.since FROM account_devices ad JOIN devices d ON d.id = ad.device_id ORDER BY d.imei`).all();
   assert.deepEqual(rows.map((r) => [r.imei, r.since]), [['353971106528552', '2020-04-02T01:38:12Z'], ['358220089487427', null]]);
+});
+
+test('binary files are no text format, however their bytes happen to fall', () => {
+  for (let i = 0; i < 50; i++) assert.equal(detectFormat(randomBytes(4096).toString('utf8'), `/x/photo-${i}.jpg`), undefined);
+  assert.ok(looksBinary('PK\u0003\u0004\u0000\u0000binary'));
+  assert.ok(!looksBinary('jan@x.nl:wachtwoord\npiet@y.nl:geheim\n'));
+  assert.ok(!looksBinary('Dag 👋, café om 12:00?\n'.repeat(50)));
 });

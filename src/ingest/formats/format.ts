@@ -15,6 +15,11 @@ export type ReaderOptions = {
   mapping?: unknown;
   /** The handle of the device's owner, for formats that do not name it (an SMS backup). */
   owner?: string;
+  /**
+   * The name the file is reported under when it differs from `path`: for an archive member
+   * `archive.zip!/dir/member` (its unpacked path lies in a scratch folder, and names nothing).
+   */
+  label?: string;
 };
 
 export type FormatReader = {

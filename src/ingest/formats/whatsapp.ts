@@ -172,7 +172,8 @@ const EXPORT_NAME = /^(?:WhatsApp[- ]?Chat (?:with|met|mit|con|avec|com|-)|Whats
 export function chatNameOfPath(path: string): string | undefined {
   const own = EXPORT_NAME.exec(basename(path))?.[1];
   if (own !== undefined) return own.trim();
-  if (/^_chat\.txt$/i.test(basename(path))) return EXPORT_NAME.exec(basename(dirname(path)))?.[1]?.trim();
+  // an archive member's label ends its archive's name with '!' ("Chat - X.zip!/_chat.txt")
+  if (/^_chat\.txt$/i.test(basename(path))) return EXPORT_NAME.exec(basename(dirname(path)).replace(/!$/, ''))?.[1]?.trim();
   return undefined;
 }
 
@@ -280,7 +281,7 @@ async function* readWhatsApp(input: ReaderInput): AsyncGenerator<ReadItem> {
   // the pipeline skips what an earlier run committed; a message's extent is only known from
   // the top, so this reader always starts there and ignores `input.from`
   const survey = await surveyExport(input.path);
-  const chat = describeChat(survey, input.path);
+  const chat = describeChat(survey, input.options.label ?? input.path);
   const recipients = new Recipients(chat.participants);
   const folder = new AttachmentFolder(dirname(input.path));
   let open: OpenMessage | OpenPiece | undefined;
