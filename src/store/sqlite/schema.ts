@@ -15,6 +15,9 @@ export const DEFERRABLE_INDEXES: readonly { name: string; sql: string }[] = [
   { name: 'messages_by_lang', sql: 'CREATE INDEX IF NOT EXISTS messages_by_lang ON messages(lang)' },
   // the entities of one message (lode show, the account profile)
   { name: 'mentions_by_item', sql: 'CREATE INDEX IF NOT EXISTS mentions_by_item ON mentions(item_key)' },
+  // site dumps: millions of events and exposures
+  { name: 'events_by_account', sql: 'CREATE INDEX IF NOT EXISTS events_by_account ON events(account_id)' },
+  { name: 'exposures_by_identifier', sql: 'CREATE INDEX IF NOT EXISTS exposures_by_identifier ON exposures(identifier)' },
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
