@@ -410,10 +410,8 @@ function eventItem(context: SiteContext, mapping: EventTableMapping, row: SiteRo
   const account = resolveAccount(context, accountTable, cell(mapping.account));
   const rawTs = cell(mapping.ts);
   const ts = rawTs === undefined ? undefined : siteTimestamp(rawTs);
-  const used = new Set([mapping.account, mapping.ts]);
   const fields: Record<string, unknown> = {};
-  const order = [...(mapping.fields ?? []), ...row.columns.filter((c) => !mapping.fields?.includes(c))];
-  for (const column of order) if (!used.has(column)) addField(fields, column, cell(column), context.hashers);
+  for (const column of fieldOrder(mapping, row.columns)) addField(fields, column, cell(column), context.hashers);
   if (rawTs !== undefined && ts === undefined) fields[mapping.ts!] = rawTs;
   if (mapping.account !== undefined && account.startsWith('id:')) fields[mapping.account] = cell(mapping.account);
   const ref = cell(mapping.ref);
@@ -423,6 +421,22 @@ function eventItem(context: SiteContext, mapping: EventTableMapping, row: SiteRo
   };
   if (context.isProposed) event.flags = ['mapping-proposed'];
   return { kind: 'record', record: event, location: row.location };
+}
+
+// an INSERT's rows share one columns array: the order is worked out once per statement, not per row
+const fieldOrders = new WeakMap<EventTableMapping, WeakMap<readonly string[], readonly string[]>>();
+
+/** An event's field columns in order: the mapping's `fields` first, then the rest; not its account or time. */
+function fieldOrder(mapping: EventTableMapping, columns: readonly string[]): readonly string[] {
+  let byColumns = fieldOrders.get(mapping);
+  if (byColumns === undefined) fieldOrders.set(mapping, byColumns = new WeakMap());
+  let order = byColumns.get(columns);
+  if (order === undefined) {
+    const used = new Set([mapping.account, mapping.ts]);
+    order = [...(mapping.fields ?? []), ...columns.filter((c) => !mapping.fields?.includes(c))].filter((c) => !used.has(c));
+    byColumns.set(columns, order);
+  }
+  return order;
 }
 
 /** Rows of tables no mapping covers are kept as events `row:<table>`, so nothing is lost and all is searchable. */
@@ -455,13 +469,39 @@ function addField(fields: Record<string, unknown>, column: string, value: string
 export function siteTimestamp(value: string): string | undefined {
   const v = value.trim();
   if (/^0000-00-00/.test(v)) return undefined;
-  const datetime = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(v);
-  if (datetime) {
-    const [month, day, hour, minute, second] = datetime.slice(2, 7).map(Number) as [number, number, number, number, number];
-    const isValid = month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 60;
+  if (isMysqlDatetime(v)) {
+    const month = twoDigits(v, 5);
+    const day = twoDigits(v, 8);
+    const isValid = month >= 1 && month <= 12 && day >= 1 && day <= 31 && twoDigits(v, 11) < 24 && twoDigits(v, 14) < 60 && twoDigits(v, 17) < 60;
     return isValid ? `${v.slice(0, 10)}T${v.slice(11)}` : undefined;
   }
   return parseLooseTimestamp(v, 'ymd');
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` (or with a `T`), optionally `.` and 1 to 6 digits. Checked character by
+ * character: an event table holds millions of these, and a regular expression with captures
+ * costs several times more.
+ */
+function isMysqlDatetime(v: string): boolean {
+  const length = v.length;
+  if (length !== 19 && (length < 21 || length > 26)) return false;
+  for (let i = 0; i < length; i += 1) {
+    const c = v.charCodeAt(i);
+    const isDigit = c >= 0x30 && c <= 0x39;
+    switch (i) {
+      case 4: case 7: if (c !== 0x2d) return false; break;
+      case 10: if (c !== 0x20 && c !== 0x54) return false; break;
+      case 13: case 16: if (c !== 0x3a) return false; break;
+      case 19: if (c !== 0x2e) return false; break;
+      default: if (!isDigit) return false;
+    }
+  }
+  return true;
+}
+
+function twoDigits(v: string, at: number): number {
+  return (v.charCodeAt(at) - 0x30) * 10 + v.charCodeAt(at + 1) - 0x30;
 }
 
 function malformed(row: SiteRow, reason: string): ReadItem {
@@ -478,7 +518,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * key -> handle of the account tables, for resolving events to accounts. On disk in a temporary
- * SQLite file (a site can have 50M users; that does not fit a worker's heap), deleted by close().
+ * SQLite file (a site can have 50M users; that does not fit a worker's heap), deleted by close(),
+ * with the keys asked most recently kept in memory in front of it.
  */
 export class AccountKeyIndex implements AccountKeyLookup {
   private readonly dir: string;
@@ -486,15 +527,27 @@ export class AccountKeyIndex implements AccountKeyLookup {
   private readonly insert: StatementSync;
   private readonly select: StatementSync;
   private pending = 0;
+  /**
+   * Recent answers (misses too), in two generations: a hit costs one Map lookup, and when the
+   * young generation is full it becomes the old one, so what was not asked since is dropped.
+   */
+  private recent = new Map<string, string | null>();
+  private older = new Map<string, string | null>();
   private static readonly ROWS_PER_TRANSACTION = 50_000;
+  /** Keys per generation: about 20 MB of heap each (40 MB in all), however many accounts the site had. */
+  private static readonly RECENT_KEYS = 100_000;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'lode-site-keys-'));
     this.db = new DatabaseSync(join(this.dir, 'keys.sqlite'));
-    this.db.exec(`PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+    // the file is ours alone: an exclusive lock keeps SQLite from re-validating its page cache
+    // (a lock and a read of the header, system calls) on every lookup, which cost most of a lookup
+    this.db.exec(`PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+      PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;
       CREATE TABLE account_keys (tbl TEXT NOT NULL, key TEXT NOT NULL, handle TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID`);
     this.insert = this.db.prepare('INSERT OR REPLACE INTO account_keys (tbl, key, handle) VALUES (?, ?, ?)');
     this.select = this.db.prepare('SELECT handle FROM account_keys WHERE tbl = ? AND key = ?');
+    this.select.setReturnArrays(true);
   }
 
   add(table: string, key: string, handle: string): void {
@@ -509,11 +562,27 @@ export class AccountKeyIndex implements AccountKeyLookup {
     if (this.pending === 0) return;
     this.db.exec('COMMIT');
     this.pending = 0;
+    this.recent.clear();
+    this.older.clear();
   }
 
   handleOf(table: string, key: string): string | undefined {
-    const row = this.select.get(table, key);
-    return row === undefined ? undefined : String(row.handle);
+    // a table name holds no NUL, so table + NUL + key names one key of one table
+    const cacheKey = `${table}\0${key}`;
+    let handle = this.recent.get(cacheKey);
+    if (handle === undefined) {
+      handle = this.older.get(cacheKey);
+      if (handle === undefined) {
+        const row = this.select.get(table, key) as unknown[] | undefined;
+        handle = row === undefined ? null : String(row[0]);
+      }
+      if (this.recent.size >= AccountKeyIndex.RECENT_KEYS) {
+        this.older = this.recent;
+        this.recent = new Map();
+      }
+      this.recent.set(cacheKey, handle);
+    }
+    return handle ?? undefined;
   }
 
   close(): void {

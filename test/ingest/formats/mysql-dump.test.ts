@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { md4 } from 'hash-wasm';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { DumpTokenizer, dumpEvents, inspectDump, mysqlDump, type DumpEvent, type SqlValue } from '../../../src/ingest/formats/mysql-dump.ts';
-import { proposeMapping } from '../../../src/ingest/formats/site-mapping.ts';
+import { AccountKeyIndex, proposeMapping, siteTimestamp } from '../../../src/ingest/formats/site-mapping.ts';
+import { parseLooseTimestamp } from '../../../src/ingest/timestamps.ts';
 import { csv } from '../../../src/ingest/formats/csv.ts';
 import { lodeJsonl } from '../../../src/ingest/formats/lode-jsonl.ts';
 import type { ReadItem } from '../../../src/model/records.ts';
@@ -538,4 +539,39 @@ test('dumpEvents streams a file in chunks with the same result as one piece', as
   const streamed: DumpEvent[] = [];
   for await (const e of dumpEvents(file)) streamed.push(e);
   assert.deepEqual(streamed, tokenize(PHPMYADMIN));
+});
+
+test('site times: MySQL DATETIME with or without fraction, zero and impossible dates are no time', () => {
+  assert.equal(siteTimestamp('2020-04-01 12:34:56'), '2020-04-01T12:34:56');
+  assert.equal(siteTimestamp(' 2020-04-01T12:34:56.123456 '), '2020-04-01T12:34:56.123456');
+  assert.equal(siteTimestamp('0000-00-00 00:00:00'), undefined);
+  assert.equal(siteTimestamp('2020-13-01 12:34:56'), undefined);
+  assert.equal(siteTimestamp('2020-04-01 24:00:00'), undefined);
+  assert.equal(siteTimestamp('2020-04-01 12:60:00'), undefined);
+  // not the DATETIME shape: left to the loose parser, as before
+  for (const loose of ['2020-04-01 12:34:56.1234567', '2020-04-01 12:34:56.', '2020-04-01', '1585744496', '2020/04/01 12:34']) {
+    assert.equal(siteTimestamp(loose), parseLooseTimestamp(loose, 'ymd'), loose);
+  }
+});
+
+test('account keys resolve past the in-memory cache, and a key added later is not hidden by a cached miss', () => {
+  const keys = new AccountKeyIndex();
+  try {
+    const n = 250_000; // more than the cache's two generations hold
+    for (let i = 1; i <= n; i += 1) keys.add('users', String(i), `user${i}`);
+    keys.flush();
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 1; i <= n; i += 997) assert.equal(keys.handleOf('users', String(i)), `user${i}`);
+    }
+    assert.equal(keys.handleOf('users', 'nobody'), undefined);
+    assert.equal(keys.handleOf('members', '1'), undefined);
+    keys.add('users', 'nobody', 'late');
+    keys.add('members', '1', 'member one');
+    keys.flush();
+    assert.equal(keys.handleOf('users', 'nobody'), 'late');
+    assert.equal(keys.handleOf('members', '1'), 'member one');
+    assert.equal(keys.handleOf('users', '1'), 'user1');
+  } finally {
+    keys.close();
+  }
 });
