@@ -114,7 +114,7 @@ function nameMatches(sources: LinkSources): NameMatch[] {
       for (let j = i + 1; j < accounts.length; j++) {
         const [x, y] = [accounts[i]!, accounts[j]!];
         // common names are shared by strangers: the score stays below device and number evidence
-        const score = Math.min(0.8, SCORES.aliasBase + 0.05 * Math.min(x.support + y.support, 6));
+        const score = Math.min(0.7, SCORES.aliasBase + 0.025 * Math.min(x.support + y.support, 8));
         matches.push({ a: x.account, b: y.account, score, evidence: { what: 'name', value: x.name, a: x.how, b: y.how } });
       }
     }

@@ -12,7 +12,8 @@ export const linksCommand: Command = {
   details: [
     '--update gathers the evidence again (all datasets) and stores new or changed proposals; links an analyst',
     'confirmed or rejected keep that decision. Decide with `lode link confirm|reject ID`.',
-    'Scores: shared handset 0.9, shared phone or e-mail 0.85, names agreeing 0.5-0.8, a disclosed identifier 0.5-0.7.',
+    'Scores: shared handset 0.9, shared phone or e-mail 0.85, names agreeing 0.55-0.7 (common names are shared by strangers),',
+    'a disclosed identifier 0.5-0.7.',
   ].join('\n'),
   options: {
     update: { type: 'boolean', description: 'gather the evidence again and store proposals first' },
