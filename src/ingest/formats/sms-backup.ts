@@ -46,12 +46,12 @@ export const smsBackup: FormatReader = {
 type Owner = { handle: string; isKnown: boolean };
 
 /**
- * The phone's own number is not in the file. It comes from options.owner (or "owner" in the
+ * The phone's own number is not in the file. It comes from --owner (or "owner" in the
  * --mapping JSON); without it the owner is `device-owner:<file name>`: one placeholder per
  * backup file, never shared between files, so two phones are never merged into one person.
  */
 export function ownerOf(input: ReaderInput): Owner {
-  const fromOptions = (input.options as { owner?: unknown }).owner;
+  const fromOptions = input.options.owner;
   const mapping = input.options.mapping;
   const fromMapping = typeof mapping === 'object' && mapping !== null ? (mapping as { owner?: unknown }).owner : undefined;
   const given = typeof fromOptions === 'string' ? fromOptions : typeof fromMapping === 'string' ? fromMapping : undefined;
