@@ -134,3 +134,16 @@ test('ingest --report writes the hand-over report; duplicates --json lists copie
   assert.equal(parsed.near, 1);
   assert.deepEqual(parsed.groups[0].items.map((i: { source: string }) => i.source.split('/').pop()), ['tool-a.jsonl', 'tool-b.jsonl']);
 });
+
+test('ingest --owner names the phone of an SMS backup, which the file itself does not', () => {
+  const home = temporaryDirectory();
+  const backup = join(home, 'sms-20200401.xml');
+  writeFileSync(backup, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="2">\n` +
+    `  <sms protocol="0" address="+31687654321" date="1585744496000" type="1" body="waar ben je" contact_name="Mo" />\n` +
+    `  <sms protocol="0" address="+31687654321" date="1585744596000" type="2" body="bij de loods &#55357;&#56832;" contact_name="Mo" />\n</smses>\n`);
+  const report = JSON.parse(lode(['ingest', backup, '--dataset', 'phone', '--owner', '+31612345678', '--json'], home).stdout);
+  assert.equal(report.sources[0].format, 'sms-backup');
+  assert.equal(report.messages, 2);
+  const hits = JSON.parse(lode(['search', 'from:+31612345678', '--json'], home).stdout);
+  assert.deepEqual(hits.hits.map((h: { body: string; to: string[] }) => [h.body, h.to]), [['bij de loods 😀', ['+31687654321']]]);
+});
