@@ -14,8 +14,12 @@ import { graphCommand, pathCommand } from './graph.ts';
 import { statusCommand } from './status.ts';
 import { inspectCommand } from './inspect.ts';
 import { generateCommand } from './generate.ts';
+import { userCommand } from './user.ts';
+import { grantCommand, revokeCommand } from './grant.ts';
+import { auditCommand } from './audit.ts';
+import { serveCommand } from './serve.ts';
 
-export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand];
+export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand, userCommand, grantCommand, revokeCommand, auditCommand, serveCommand];
 
 function overview(): string {
   return [

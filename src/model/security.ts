@@ -13,7 +13,7 @@ export type UserWithSecret = User & { passwordHash: string };
 export type Grant = { user: string; kind: 'dataset' | 'case'; target: string; grantedBy: string; grantedAt: string };
 
 /** A login: a browser session (cookie) or an API token (bearer). Only the SHA-256 of the secret is stored. */
-export type Session = { userId: number; kind: 'session' | 'token'; createdAt: string; expiresAt: string };
+export type Session = { userId: number; kind: 'session' | 'token'; createdAt: string; expiresAt: string; lastUsedAt?: string };
 
 /** One entry of the append-only audit log; `hash` chains it to the entry before. */
 export type AuditEvent = {
@@ -27,5 +27,9 @@ export type AuditEvent = {
   hash: string;
 };
 
-/** What `lode audit verify` finds: an intact chain, or the first entry that does not fit. */
-export type AuditVerification = { ok: boolean; events: number; firstBadSeq?: number; reason?: string };
+/**
+ * What `lode audit verify` finds: an intact chain, or the first entry that does not fit.
+ * `events` counts the entries verified intact; `head` is the last intact hash: written down
+ * elsewhere, it shows later whether the log's tail was cut off (which no chain can show itself).
+ */
+export type AuditVerification = { ok: boolean; events: number; firstBadSeq?: number; reason?: string; head?: string };

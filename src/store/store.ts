@@ -11,6 +11,7 @@ import type { DuplicateCandidate } from '../ingest/duplicates.ts';
 import type { CommunicationEdge, EntityCount, EntityQuery } from '../model/entities.ts';
 import type { AccountLink, AccountRef, LinkStatus, ProposedLink } from '../model/attribution.ts';
 import type { FoundEntity } from '../ingest/prepare.ts';
+import type { AuditEvent, AuditVerification, Grant, Role, Session, User, UserWithSecret } from '../model/security.ts';
 
 export type SourceDescription = {
   datasetId: number;
@@ -56,6 +57,11 @@ export type BatchCounts = {
 export type StoredSearch = {
   ast: QueryNode;
   dataset?: string;
+  /**
+   * The datasets the asker may see; absent means all. Enforced in the store's own query, so no
+   * caller can forget it: a `dataset:` field or `dataset` outside the list finds nothing.
+   */
+  datasets?: readonly string[];
   limit: number;
   offset: number;
   sort: SearchSort;
@@ -123,7 +129,41 @@ export interface Store {
 
   /** Items of the same conversation around an item, oldest first, the item included. */
   conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]>;
+
+  /** Adds a user with an encoded password hash; undefined when the name is taken. */
+  createUser(name: string, role: Role, passwordHash: string): Promise<User | undefined>;
+  /** The user with their password hash, for login only. */
+  findUser(name: string): Promise<UserWithSecret | undefined>;
+  /** Every user, by name, without password hashes. */
+  users(): Promise<User[]>;
+  /** Replaces the password hash and ends the user's sessions and tokens; false without such a user. */
+  setPassword(name: string, passwordHash: string): Promise<boolean>;
+  /** Disables (ending every session and token) or enables a user; false without such a user. */
+  setDisabled(name: string, disabled: boolean): Promise<boolean>;
+  /** Gives a user access to a dataset or a case (idempotent); undefined without such a user. */
+  grant(userName: string, kind: Grant['kind'], target: string, grantedBy: string): Promise<Grant | undefined>;
+  /** Takes a grant away; false when there was none. */
+  revoke(userName: string, kind: Grant['kind'], target: string): Promise<boolean>;
+  /** The datasets and cases a user may see. */
+  grantsOf(userName: string): Promise<Grant[]>;
+  /** Stores a session or token under the SHA-256 of its secret (never the secret). */
+  createSession(digest: string, userId: number, kind: Session['kind'], expiresAt: string): Promise<Session>;
+  /** The session with this digest and its user; undefined when expired, unknown or the user is disabled. Notes the use. */
+  findSession(digest: string): Promise<{ user: User; session: Session } | undefined>;
+  /** Ends a session or token; false when there was none. */
+  deleteSession(digest: string): Promise<boolean>;
+  /** Appends an event to the hash-chained audit log, atomically with respect to other writers. */
+  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  /** Audit events, newest first, with the total matching the filters. */
+  auditEvents(query: AuditEventQuery): Promise<{ total: number; events: AuditEvent[] }>;
+  /** Checks the whole audit chain; reports the first event that does not fit. */
+  verifyAudit(): Promise<AuditVerification>;
 }
+
+/** What a caller says about an audited action; seq, time and hashes are the store's. */
+export type NewAuditEvent = { actor: string; action: string; target?: string; details?: Record<string, unknown> };
+
+export type AuditEventQuery = { limit: number; offset: number; actor?: string; action?: string };
 
 export type Occurrence = { messages: number; datasets: string[]; firstSeen?: string; lastSeen?: string; examples: string[] };
 

@@ -289,4 +289,70 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX exposures_by_account ON exposures(account_id) WHERE account_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'users, grants, sessions and the append-only, hash-chained audit log',
+    sql: `
+      -- the roles of src/model/security.ts as of this version; a later role needs a migration
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'investigator', 'privilege-reviewer', 'auditor', 'campaign-officer')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+      );
+      CREATE TABLE grants (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL CHECK (kind IN ('dataset', 'case')),
+        target TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, kind, target)
+      ) WITHOUT ROWID;
+      -- only the SHA-256 of a session's or token's secret: a copy of the file logs nobody in
+      CREATE TABLE sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'token')),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        last_used_at TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_by_user ON sessions(user_id);
+      CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+      -- AUTOINCREMENT keeps the highest seq ever written in sqlite_sequence, which shows a cut
+      -- tail that the chain alone cannot (its last remaining event still verifies)
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_events_by_actor ON audit_events(actor, seq);
+      CREATE INDEX audit_events_by_action ON audit_events(action, seq);
+      -- Append-only inside SQLite: changing the log needs DROP TRIGGER first, and the hash chain
+      -- still shows the change afterwards.
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+      -- The value the first event links to: random per store, so a chain copied in from another
+      -- store or rebuilt from scratch does not verify. One row, as unchangeable as the log.
+      CREATE TABLE audit_genesis (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      INSERT INTO audit_genesis (id, hash, created_at) VALUES (1, lower(hex(randomblob(32))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      CREATE TRIGGER audit_genesis_no_update BEFORE UPDATE ON audit_genesis
+        BEGIN SELECT RAISE(ABORT, 'audit_genesis is fixed'); END;
+      CREATE TRIGGER audit_genesis_no_delete BEFORE DELETE ON audit_genesis
+        BEGIN SELECT RAISE(ABORT, 'audit_genesis is fixed'); END;
+    `,
+  },
 ];

@@ -20,6 +20,14 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
     plan.where.push('m.dataset_id IN (SELECT id FROM datasets WHERE name = ?)');
     plan.params.push(request.dataset);
   }
+  if (request.datasets !== undefined) {
+    // ANDed with the whole query, so a `dataset:` field (even inside an OR) cannot widen it
+    if (request.datasets.length === 0) plan.where.push('0');
+    else {
+      plan.where.push(`m.dataset_id IN (SELECT id FROM datasets WHERE name IN (${request.datasets.map(() => '?').join(', ')}))`);
+      plan.params.push(...request.datasets);
+    }
+  }
   const query = buildFrom(plan);
   const total = Number(store.db.prepare(`SELECT count(*) AS n ${query.from}`).get(...query.params)?.n ?? 0);
 
@@ -49,7 +57,9 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
   });
   const result: Omit<SearchResult, 'took_ms'> = { total, sort, hits };
   if (notice) result.notice = notice;
-  if (Object.keys(plan.expansions).length > 0) result.expansions = plan.expansions;
+  // The fuzzy vocabulary is shared by all datasets: its words would tell a restricted asker what
+  // other datasets contain, so they see their hits but not the expansion list.
+  if (Object.keys(plan.expansions).length > 0 && request.datasets === undefined) result.expansions = plan.expansions;
   if (request.facets) result.facets = facets(store, query, total);
   return result;
 }

@@ -7,7 +7,7 @@ import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } 
 import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedExposure, PreparedGroup } from '../../ingest/prepare.ts';
 import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-columns.ts';
 import { foldText } from '../../extract/tokens.ts';
-import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch } from '../store.ts';
+import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch, type AuditEventQuery, type NewAuditEvent } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
 import type { DuplicateCandidate } from '../../ingest/duplicates.ts';
 import type { EntityQuery } from '../../model/entities.ts';
@@ -17,6 +17,8 @@ import { nameHypotheses } from '../../analyze/aliases.ts';
 import * as analysis from './analysis.ts';
 import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
+import * as security from './security.ts';
+import type { Grant, Role, Session } from '../../model/security.ts';
 
 type Row = Record<string, unknown>;
 
@@ -698,6 +700,22 @@ export class SqliteStore implements Store {
     }
     return undefined;
   }
+
+  // users, grants, sessions and the audit log: see security.ts
+  async createUser(name: string, role: Role, passwordHash: string) { return security.createUser(this, name, role, passwordHash); }
+  async findUser(name: string) { return security.findUser(this, name); }
+  async users() { return security.users(this); }
+  async setPassword(name: string, passwordHash: string) { return security.setPassword(this, name, passwordHash); }
+  async setDisabled(name: string, disabled: boolean) { return security.setDisabled(this, name, disabled); }
+  async grant(userName: string, kind: Grant['kind'], target: string, grantedBy: string) { return security.grant(this, userName, kind, target, grantedBy); }
+  async revoke(userName: string, kind: Grant['kind'], target: string) { return security.revoke(this, userName, kind, target); }
+  async grantsOf(userName: string) { return security.grantsOf(this, userName); }
+  async createSession(digest: string, userId: number, kind: Session['kind'], expiresAt: string) { return security.createSession(this, digest, userId, kind, expiresAt); }
+  async findSession(digest: string) { return security.findSession(this, digest); }
+  async deleteSession(digest: string) { return security.deleteSession(this, digest); }
+  async appendAudit(event: NewAuditEvent) { return security.appendAudit(this, event); }
+  async auditEvents(query: AuditEventQuery) { return security.auditEvents(this, query); }
+  async verifyAudit() { return security.verifyAudit(this); }
 
   /** Handles of accounts by id, cached for the life of the store (accounts never change handle). */
   handles(ids: readonly number[]): Map<number, string> {

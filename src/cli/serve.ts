@@ -1,0 +1,67 @@
+// `lode serve`: the HTTP API on the embedded store. Loopback by default: exposing evidence on a
+// network is a decision (--host), and then it belongs behind TLS (--secure-cookies).
+import { hashPassword, newPassword } from '../security/passwords.ts';
+import { startServer } from '../server/listen.ts';
+import type { Store } from '../store/store.ts';
+import { UserError, integerOption, stringOption, withStore, type CliIO, type Command } from './command.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) until Ctrl-C.',
+  usage: 'serve [--port P] [--host ADDRESS] [--secure-cookies]',
+  details: [
+    'Listens on 127.0.0.1:8080 unless told otherwise. On a store without users it creates "admin"',
+    'with a random password, printed once on stderr.',
+    'Behind an HTTPS proxy, pass --secure-cookies so session cookies are only ever sent over TLS.',
+  ].join('\n'),
+  options: {
+    port: { type: 'string', short: 'p', description: 'port (default 8080; 0 picks a free one)', valueName: 'P' },
+    host: { type: 'string', description: 'address to listen on (default 127.0.0.1)', valueName: 'ADDRESS' },
+    'secure-cookies': { type: 'boolean', description: 'mark cookies Secure (__Host- names): for HTTPS' },
+  },
+  positionals: { min: 0, max: 0, names: '' },
+  async run(args, io) {
+    const port = integerOption(args, 'port', 8080, 0, 65_535);
+    const host = stringOption(args, 'host') ?? '127.0.0.1';
+    const secureCookies = args.values['secure-cookies'] === true;
+    await withStore(args, io, async (store) => {
+      await ensureAdmin(store, io);
+      let server;
+      try {
+        server = await startServer({ store, host, port, secureCookies, log: (line) => io.stderr.write(`${line}\n`) });
+      } catch (error) {
+        throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+      }
+      io.stderr.write(`lode serve: listening on ${server.url} (API at ${server.url}/api/v1, Ctrl-C to stop)\n`);
+      if (!isLoopback(host) && !secureCookies) {
+        io.stderr.write('lode serve: warning: listening beyond this machine without --secure-cookies; put it behind HTTPS\n');
+      }
+      await stopped(io.signal);
+      await server.close();
+      io.stderr.write('lode serve: stopped\n');
+    });
+    return 0;
+  },
+};
+
+/** The first start of a store has nobody to log in: an admin with a password shown only now. */
+async function ensureAdmin(store: Store, io: CliIO): Promise<void> {
+  if ((await store.users()).length > 0) return;
+  const password = newPassword();
+  const user = await store.createUser('admin', 'admin', await hashPassword(password));
+  if (!user) return;
+  await store.appendAudit({ actor: 'lode serve', action: 'user.create', target: 'admin', details: { role: 'admin', reason: 'first start: no users' } });
+  io.stderr.write(`lode serve: created user "admin" with password ${password}\n  (shown only this once: note it now)\n`);
+}
+
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,43 @@
+// Who may see which evidence, decided once per request from the user's role and grants. The
+// answer is handed to the store's own queries (StoredSearch.datasets) and checked against every
+// item before it leaves, so a route cannot show what the grants do not cover.
+import type { Grant, Role, User } from '../model/security.ts';
+import { ApiError } from './errors.ts';
+
+/** All datasets (admins), or the named ones. */
+export type EvidenceScope = { kind: 'all' } | { kind: 'datasets'; datasets: readonly string[] };
+
+const NO_EVIDENCE: Record<Exclude<Role, 'admin' | 'analyst'>, string> = {
+  investigator: 'investigators see evidence through the cases they are granted, and cases are not available in this version yet: ask an admin for a dataset grant as analyst meanwhile',
+  auditor: 'auditors see the audit log, not the evidence',
+  'privilege-reviewer': 'privilege reviewers see the withheld privileged messages, which are not available in this version yet; no evidence routes are open to this role',
+  'campaign-officer': 'campaign officers work with campaigns, which are not available in this version yet; no evidence routes are open to this role',
+};
+
+/** The evidence this user may see; a 403 for roles that see none. */
+export function evidenceScope(user: User, grants: readonly Grant[]): EvidenceScope {
+  if (user.role === 'admin') return { kind: 'all' };
+  if (user.role === 'analyst') return { kind: 'datasets', datasets: [...new Set(grants.filter((g) => g.kind === 'dataset').map((g) => g.target))].sort() };
+  throw new ApiError(403, 'forbidden', NO_EVIDENCE[user.role]);
+}
+
+export function mayRead(scope: EvidenceScope, dataset: string): boolean {
+  return scope.kind === 'all' || scope.datasets.includes(dataset);
+}
+
+/** What the store's queries are limited to: undefined for all. */
+export function allowedDatasets(scope: EvidenceScope): readonly string[] | undefined {
+  return scope.kind === 'all' ? undefined : scope.datasets;
+}
+
+/**
+ * A dataset named in a request. One the user may not read answers exactly like one that does not
+ * exist, so grants do not reveal which datasets there are.
+ */
+export function requireReadable(scope: EvidenceScope, dataset: string, exists: boolean): void {
+  if (!exists || !mayRead(scope, dataset)) throw new ApiError(404, 'not_found', `no dataset "${dataset}"`);
+}
+
+export function requireAuditor(user: User): void {
+  if (user.role !== 'admin' && user.role !== 'auditor') throw new ApiError(403, 'forbidden', 'the audit log is open to auditors and admins only');
+}

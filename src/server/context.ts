@@ -1,0 +1,24 @@
+// What every route is handed: the parts from the composition root, and what the authentication
+// middleware learned about the caller.
+import type { Grant, User } from '../model/security.ts';
+import type { Store } from '../store/store.ts';
+
+export type ServerDeps = {
+  store: Store;
+  now: () => Date;
+  /** Cookies only over HTTPS (`Secure`, `__Host-` names): on whenever the server is reached through TLS. */
+  secureCookies: boolean;
+  /** Where bugs (5xx) are reported; stderr in `lode serve`. */
+  log: (line: string) => void;
+};
+
+export type Caller = {
+  user: User;
+  grants: Grant[];
+  /** How the caller authenticated: a browser's cookie needs CSRF protection, a bearer token does not. */
+  via: 'cookie' | 'bearer';
+  /** The stored digest of the session or token in use (logout deletes it). */
+  sessionDigest: string;
+};
+
+export type AppEnv = { Variables: { caller: Caller } };
