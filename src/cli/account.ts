@@ -1,6 +1,6 @@
 import { accountProfile } from '../analyze/profile.ts';
 import type { AccountProfile } from '../model/attribution.ts';
-import { UserError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
+import { UserError, integerOption, stringOption, withAuditedRead, writeJson, type Command } from './command.ts';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -22,7 +22,7 @@ export const accountCommand: Command = {
   positionals: { min: 1, max: 1, names: 'HANDLE' },
   async run(args, io) {
     const handle = args.positionals[0]!;
-    const answer = await withStore(args, io, (store) =>
+    const answer = await withAuditedRead(args, io, { action: 'account.view', target: handle }, (store) =>
       accountProfile(store, { handle, dataset: stringOption(args, 'dataset'), platform: stringOption(args, 'platform'), contacts: integerOption(args, 'contacts', 10, 0, 1000) }),
     );
     if (answer.kind === 'unknown') throw new UserError(`no account "${handle}"`);

@@ -112,6 +112,21 @@ export function writeJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * withStore for a read of evidence: the read is written to the audit log (actor `cli:$USER`), as
+ * the server does for every read, so a local operator leaves the same trail as an analyst.
+ */
+export async function withAuditedRead<T>(
+  args: ParsedCommand, io: CliIO, audit: { action: string; target?: string; details?: (result: NoInfer<T>) => Record<string, unknown> },
+  work: (store: Store) => Promise<T>,
+): Promise<T> {
+  return withStore(args, io, async (store) => {
+    const result = await work(store);
+    await store.appendAudit({ actor: `cli:${io.env.USER ?? io.env.USERNAME ?? 'unknown'}`, action: audit.action, target: audit.target, details: audit.details?.(result) ?? {} });
+    return result;
+  });
+}
+
 /** Opens the store the options and environment point at, runs `work`, and always closes it. */
 export async function withStore<T>(args: ParsedCommand, io: CliIO, work: (store: Store) => Promise<T>, purpose: 'ingest' | 'read' = 'read'): Promise<T> {
   let store: Store;

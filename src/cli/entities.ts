@@ -1,5 +1,5 @@
 import { ENTITY_TYPES } from '../extract/entities/types.ts';
-import { UsageError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
+import { UsageError, integerOption, stringOption, withAuditedRead, writeJson, type Command } from './command.ts';
 
 export const entitiesCommand: Command = {
   name: 'entities',
@@ -20,7 +20,7 @@ export const entitiesCommand: Command = {
   async run(args, io) {
     const type = stringOption(args, 'type');
     if (type !== undefined && !(ENTITY_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${ENTITY_TYPES.join(', ')}`);
-    const result = await withStore(args, io, (store) =>
+    const result = await withAuditedRead(args, io, { action: 'entities.view', details: () => ({ type: type ?? null, dataset: stringOption(args, 'dataset') ?? null }) }, (store) =>
       store.entities({ type, dataset: stringOption(args, 'dataset'), limit: integerOption(args, 'limit', 50, 1, 1_000_000), offset: integerOption(args, 'offset', 0) }),
     );
     if (args.json) {

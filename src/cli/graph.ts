@@ -5,7 +5,7 @@ import { shortestPath } from '../analyze/network/shortest-path.ts';
 import { toGexf } from '../analyze/network/gexf.ts';
 import { toGraphML } from '../analyze/network/graphml.ts';
 import type { Store } from '../store/store.ts';
-import { UsageError, UserError, integerOption, stringOption, withStore, writeJson, type Command, type ParsedCommand } from './command.ts';
+import { UsageError, UserError, integerOption, stringOption, withAuditedRead, writeJson, type Command, type ParsedCommand } from './command.ts';
 
 const WINDOW_OPTIONS = {
   dataset: { type: 'string', short: 'd', description: 'only this dataset', valueName: 'NAME' },
@@ -32,7 +32,7 @@ export const graphCommand: Command = {
   async run(args, io) {
     const limit = integerOption(args, 'limit', 20, 1, 100_000);
     const started = performance.now();
-    const graph = await withStore(args, io, (store) => loadGraph(store, args));
+    const graph = await withAuditedRead(args, io, { action: 'graph.view', details: () => ({ dataset: stringOption(args, 'dataset') ?? null }) }, (store) => loadGraph(store, args));
     const analysis = analyseNetwork(graph);
     const gexf = stringOption(args, 'gexf');
     const graphml = stringOption(args, 'graphml');
@@ -59,7 +59,7 @@ export const pathCommand: Command = {
   positionals: { min: 2, max: 2, names: 'A B' },
   async run(args, io) {
     const [a, b] = args.positionals as [string, string];
-    const { graph, from, to } = await withStore(args, io, async (store) => ({
+    const { graph, from, to } = await withAuditedRead(args, io, { action: 'path.view', target: `${a} ${b}` }, async (store) => ({
       graph: await loadGraph(store, args), from: await accountKey(store, a, args), to: await accountKey(store, b, args),
     }));
     const path = shortestPath(graph, from, to);

@@ -1,9 +1,10 @@
 import { parseQuery, formatQueryError, QuerySyntaxError } from '../search/parse.ts';
 import type { SearchResult, SearchSort } from '../model/search.ts';
-import { UserError, UsageError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
+import { UserError, UsageError, integerOption, stringOption, withAuditedRead, writeJson, type Command } from './command.ts';
 import { searchStore } from '../search/search.ts';
 import { readFile } from 'node:fs/promises';
 import { lookupList } from '../analyze/list-lookup.ts';
+import type { ListMatch } from '../model/entities.ts';
 
 const SORTS: readonly SearchSort[] = ['newest', 'oldest', 'relevance'];
 
@@ -46,7 +47,7 @@ export const searchCommand: Command = {
     let result;
     try {
       const ast = parseQuery(query);
-      result = await withStore(args, io, (store) =>
+      result = await withAuditedRead<SearchResult>(args, io, { action: 'search', details: (r) => ({ query, dataset: stringOption(args, 'dataset') ?? null, total: r.total, hits: r.hits.map((h) => h.id) }) }, (store) =>
         searchStore(store, { ast, dataset: stringOption(args, 'dataset'), limit, offset, sort, facets: args.values['no-facets'] !== true }),
       );
     } catch (error) {
@@ -68,7 +69,8 @@ async function searchList(path: string, args: Parameters<Command['run']>[0], io:
     throw new UserError(`cannot read list ${path}: ${(error as Error).message}`);
   }
   const started = performance.now();
-  const matches = await withStore(args, io, (store) => lookupList(store, lines, stringOption(args, 'dataset')));
+  const matches = await withAuditedRead<ListMatch[]>(args, io, { action: 'search.list', target: path, details: (m) => ({ lines: m.length, found: m.filter((x) => x.found).length }) },
+    (store) => lookupList(store, lines, stringOption(args, 'dataset')));
   const found = matches.filter((m) => m.found);
   if (args.json) {
     writeJson(io, { total: matches.length, found: found.length, took_ms: Math.round(performance.now() - started), matches });

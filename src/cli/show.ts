@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../model/items.ts';
-import { UserError, integerOption, withStore, writeJson, type Command } from './command.ts';
+import { UserError, integerOption, withAuditedRead, writeJson, type Command } from './command.ts';
 
 export const showCommand: Command = {
   name: 'show',
@@ -11,7 +11,7 @@ export const showCommand: Command = {
   async run(args, io) {
     const id = args.positionals[0]!;
     const context = integerOption(args, 'context', 5, 0, 500);
-    const found = await withStore(args, io, async (store) => {
+    const found = await withAuditedRead(args, io, { action: 'item.view', target: id }, async (store) => {
       const item = await store.message(id);
       return item ? { item, conversation: await store.conversationAround(id, context, context) } : undefined;
     });

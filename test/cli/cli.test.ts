@@ -147,3 +147,18 @@ test('ingest --owner names the phone of an SMS backup, which the file itself doe
   const hits = JSON.parse(lode(['search', 'from:+31612345678', '--json'], home).stdout);
   assert.deepEqual(hits.hits.map((h: { body: string; to: string[] }) => [h.body, h.to]), [['bij de loods 😀', ['+31687654321']]]);
 });
+
+test('reads of evidence through the CLI are written to the audit log, like the server does', () => {
+  const home = temporaryDirectory();
+  const file = writeJsonl(join(home, 'a.jsonl'), [message('e-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'tien kilo bij de haven')]);
+  lode(['ingest', file, '--dataset', 'zuid'], home);
+  const id = JSON.parse(lode(['search', 'kilo', '--json'], home).stdout).hits[0].id;
+  lode(['show', id], home);
+  lode(['account', 'tapeworm'], home);
+  const audit = JSON.parse(lode(['audit', 'list', '--json'], home).stdout);
+  const actions = audit.events.map((e: { action: string }) => e.action);
+  assert.deepEqual(actions.slice(0, 3), ['account.view', 'item.view', 'search']);
+  const search = audit.events.find((e: { action: string }) => e.action === 'search');
+  assert.deepEqual([search.details.query, search.details.total, search.details.hits], ['kilo', 1, [id]]);
+  assert.equal(lode(['audit', 'verify'], home).code, 0);
+});
