@@ -5,7 +5,7 @@ import { normaliseEntityQuery } from '../extract/entities/extract.ts';
 import type { EntityType } from '../extract/entities/types.ts';
 import { queryContext } from '../extract/entities/region.ts';
 import type { ListMatch } from '../model/entities.ts';
-import type { Store } from '../store/store.ts';
+import type { Occurrence, Store } from '../store/store.ts';
 
 /** Tried in this order: checksummed and unmistakable writings first, phone numbers late, handles last. */
 const LOOKUP_ORDER: readonly EntityType[] = ['email', 'iban', 'btc', 'eth', 'xmr', 'imei', 'container', 'ipv4', 'ipv6', 'url', 'phone'];
@@ -38,6 +38,18 @@ export function classifyListLine(input: string): ListLine | undefined {
 }
 
 export async function lookupList(store: Store, lines: readonly string[], dataset: string | undefined, examples = 3): Promise<ListMatch[]> {
+  return lookupEach(lines, (item) => occurrencesOf(store, item, dataset, examples));
+}
+
+/**
+ * Like lookupList, limited to these datasets (the ones a user is granted): each dataset is asked
+ * on its own and the answers are merged, so nothing of another dataset is counted or shown.
+ */
+export async function lookupListWithin(store: Store, lines: readonly string[], datasets: readonly string[], examples = 3): Promise<ListMatch[]> {
+  return lookupEach(lines, async (item) => mergeOccurrences(await Promise.all(datasets.map((d) => occurrencesOf(store, item, d, examples))), examples));
+}
+
+async function lookupEach(lines: readonly string[], occurrences: (item: ListLine) => Promise<Occurrence>): Promise<ListMatch[]> {
   const matches: ListMatch[] = [];
   for (const line of lines) {
     const item = classifyListLine(line);
@@ -46,10 +58,24 @@ export async function lookupList(store: Store, lines: readonly string[], dataset
       matches.push({ input: item.input.trim(), as: item.as, value: item.value, found: false, messages: 0, datasets: [], examples: [] });
       continue;
     }
-    const found = item.as === 'handle'
-      ? await store.handleOccurrences(item.value, dataset, examples)
-      : await store.entityOccurrences(item.types, item.value, dataset, examples);
+    const found = await occurrences(item);
     matches.push({ input: item.input.trim(), as: item.as, value: item.value, found: found.messages > 0 || found.datasets.length > 0, ...found });
   }
   return matches;
+}
+
+function occurrencesOf(store: Store, item: ListLine, dataset: string | undefined, examples: number): Promise<Occurrence> {
+  return item.as === 'handle' ? store.handleOccurrences(item.value, dataset, examples) : store.entityOccurrences(item.types, item.value, dataset, examples);
+}
+
+function mergeOccurrences(parts: readonly Occurrence[], examples: number): Occurrence {
+  const firsts = parts.flatMap((p) => (p.firstSeen === undefined ? [] : [p.firstSeen])).sort();
+  const lasts = parts.flatMap((p) => (p.lastSeen === undefined ? [] : [p.lastSeen])).sort();
+  return {
+    messages: parts.reduce((sum, p) => sum + p.messages, 0),
+    datasets: [...new Set(parts.flatMap((p) => p.datasets))].sort(),
+    ...(firsts.length > 0 ? { firstSeen: firsts[0] } : {}),
+    ...(lasts.length > 0 ? { lastSeen: lasts[lasts.length - 1] } : {}),
+    examples: parts.flatMap((p) => p.examples).slice(0, examples),
+  };
 }

@@ -1,6 +1,5 @@
-import { proposeLinks, LINKER_COMPONENT, LINKER_VERSION } from '../analyze/links.ts';
+import { personOfLink, updateLinks } from '../analyze/links-update.ts';
 import type { AccountLink, LinkStatus } from '../model/attribution.ts';
-import type { Store } from '../store/store.ts';
 import { UsageError, UserError, integerOption, stringOption, withStore, writeJson, type Command } from './command.ts';
 
 const STATUSES: readonly LinkStatus[] = ['proposed', 'confirmed', 'rejected'];
@@ -78,23 +77,6 @@ export const linkCommand: Command = {
     return 0;
   },
 };
-
-async function updateLinks(store: Store) {
-  const evidence = await store.linkEvidence();
-  const names = new Map<number, string>();
-  const ids = new Set([...evidence.sharedDevices.flatMap((d) => [d.a, d.b]), ...evidence.handles.map((h) => h.id), ...evidence.exposures.map((e) => e.id), ...evidence.aliases.map((a) => a.account), ...evidence.names.map((n) => n.account)]);
-  for (const id of ids) {
-    const ref = await store.describeAccount(id);
-    names.set(id, ref ? `${ref.platform}:${ref.handle} [${ref.dataset}]` : `#${id}`);
-  }
-  const proposals = await proposeLinks({ ...evidence, sendersMentioning: (type, value) => store.sendersMentioning(type, value), describe: (id) => names.get(id) ?? `#${id}` });
-  return store.saveLinks(proposals, { component: LINKER_COMPONENT, version: LINKER_VERSION });
-}
-
-async function personOfLink(store: Store, link: AccountLink) {
-  const [account] = await store.findAccounts(link.a.handle, link.a.dataset, link.a.platform);
-  return account ? store.personOf(account.id) : undefined;
-}
 
 function describeLink(l: AccountLink): string {
   const head = `#${l.id} ${l.kind} ${l.score.toFixed(2)} ${l.status}${l.decidedBy ? ` by ${l.decidedBy}` : ''}: ${l.a.platform}:${l.a.handle} [${l.a.dataset}] ~ ${l.b.platform}:${l.b.handle} [${l.b.dataset}]`;

@@ -18,8 +18,10 @@ import { userCommand } from './user.ts';
 import { grantCommand, revokeCommand } from './grant.ts';
 import { auditCommand } from './audit.ts';
 import { serveCommand } from './serve.ts';
+import { scopeCommand } from './scope.ts';
+import { privilegedCommand } from './privileged.ts';
 
-export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand, userCommand, grantCommand, revokeCommand, auditCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand, userCommand, grantCommand, revokeCommand, scopeCommand, privilegedCommand, auditCommand, serveCommand];
 
 function overview(): string {
   return [

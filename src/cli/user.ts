@@ -1,11 +1,9 @@
 import { ROLES, type Role, type User } from '../model/security.ts';
 import { hashPassword, newPassword, passwordProblem } from '../security/passwords.ts';
 import type { Store } from '../store/store.ts';
+import { USER_NAME, USER_NAME_RULE } from '../security/user-name.ts';
 import { cliActor } from './audit.ts';
 import { UsageError, UserError, stringOption, withStore, writeJson, type CliIO, type Command, type ParsedCommand } from './command.ts';
-
-// names appear in the audit log and in URLs: no spaces, no look-alike punctuation
-const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export const userCommand: Command = {
   name: 'user',
@@ -32,7 +30,7 @@ export const userCommand: Command = {
     }
     if (!['add', 'disable', 'enable', 'password'].includes(action)) throw new UsageError('the first argument is add, list, disable, enable or password');
     if (name === undefined) throw new UsageError('missing NAME');
-    if (!USER_NAME.test(name)) throw new UsageError(`"${name}" is not a user name: letters, digits and . _ @ - (at most 64, starting with a letter or digit)`);
+    if (!USER_NAME.test(name)) throw new UsageError(`"${name}" is not a user name: ${USER_NAME_RULE}`);
     if (action === 'add') return addUser(args, io, name);
     if (action === 'password') return changePassword(args, io, name);
     const disabled = action === 'disable';

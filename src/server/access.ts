@@ -1,7 +1,7 @@
 // Who may see which evidence, decided once per request from the user's role and grants. The
 // answer is handed to the store's own queries (StoredSearch.datasets) and checked against every
 // item before it leaves, so a route cannot show what the grants do not cover.
-import type { Grant, Role, User } from '../model/security.ts';
+import type { Grant, Role, User, Viewer } from '../model/security.ts';
 import { ApiError } from './errors.ts';
 
 /** All datasets (admins), or the named ones. */
@@ -10,7 +10,7 @@ export type EvidenceScope = { kind: 'all' } | { kind: 'datasets'; datasets: read
 const NO_EVIDENCE: Record<Exclude<Role, 'admin' | 'analyst'>, string> = {
   investigator: 'investigators see evidence through the cases they are granted, and cases are not available in this version yet: ask an admin for a dataset grant as analyst meanwhile',
   auditor: 'auditors see the audit log, not the evidence',
-  'privilege-reviewer': 'privilege reviewers see the withheld privileged messages, which are not available in this version yet; no evidence routes are open to this role',
+  'privilege-reviewer': 'privilege reviewers see the withheld privileged messages through /privileged/review, not the other evidence',
   'campaign-officer': 'campaign officers work with campaigns, which are not available in this version yet; no evidence routes are open to this role',
 };
 
@@ -40,4 +40,19 @@ export function requireReadable(scope: EvidenceScope, dataset: string, exists: b
 
 export function requireAuditor(user: User): void {
   if (user.role !== 'admin' && user.role !== 'auditor') throw new ApiError(403, 'forbidden', 'the audit log is open to auditors and admins only');
+}
+
+/** Who reads, for the store's legal-scope and privilege conditions (StoredSearch.viewer). */
+export function viewerOf(user: User): Viewer {
+  return { isAdmin: user.role === 'admin', mayReviewPrivilege: user.role === 'privilege-reviewer' };
+}
+
+/**
+ * The datasets whose withheld messages a privilege reviewer may review: those they are granted.
+ * Everyone else, admins included, is refused: privileged messages are withheld from all but
+ * privilege reviewers (DESIGN.md "Security model").
+ */
+export function requirePrivilegeReviewer(user: User, grants: readonly Grant[]): string[] {
+  if (user.role !== 'privilege-reviewer') throw new ApiError(403, 'forbidden', 'privileged messages are open to privilege reviewers only');
+  return [...new Set(grants.filter((g) => g.kind === 'dataset').map((g) => g.target))].sort();
 }

@@ -13,6 +13,12 @@ import { authRoutes } from './routes/auth.ts';
 import { searchRoutes } from './routes/search.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { privilegedRoutes } from './routes/privileged.ts';
+import { linkRoutes } from './routes/links.ts';
+import { networkRoutes } from './routes/network.ts';
+import { storeAdminRoutes } from './routes/store-admin.ts';
+import { userRoutes } from './routes/users.ts';
+import { SEARCH_LIST_MAX_BODY_BYTES, SEARCH_LIST_PATH, searchListRoutes } from './routes/search-list.ts';
 
 export type AppOptions = {
   store: Store;
@@ -27,6 +33,8 @@ export const API_PREFIX = '/api/v1';
 const PUBLIC_PATHS = new Set([`${API_PREFIX}/auth/login`]);
 // JSON bodies of this API are a few fields; anything larger is not a request we serve
 const MAX_BODY_BYTES = 64 * 1024;
+/** The routes whose bodies may be larger. */
+const LARGE_BODY_BYTES = new Map([[`${API_PREFIX}${SEARCH_LIST_PATH}`, SEARCH_LIST_MAX_BODY_BYTES]]);
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'";
 
@@ -39,12 +47,15 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   };
   const app = newRouter();
   app.use('*', securityHeaders);
-  app.use(`${API_PREFIX}/*`, bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+  const limitBody = (maxSize: number) => bodyLimit({
+    maxSize,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      throw new ApiError(413, 'payload_too_large', `request bodies are limited to ${maxSize} bytes`);
     },
-  }));
+  });
+  const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
+  const largeBodyLimits = new Map([...LARGE_BODY_BYTES].map(([path, bytes]) => [path, limitBody(bytes)]));
+  app.use(`${API_PREFIX}/*`, (c, next) => (largeBodyLimits.get(c.req.path) ?? defaultBodyLimit)(c, next));
   const requireSession = authenticate(deps);
   app.use(`${API_PREFIX}/*`, (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireSession(c, next)));
 
@@ -52,6 +63,12 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, searchRoutes(deps));
   app.route(API_PREFIX, analysisRoutes(deps));
   app.route(API_PREFIX, auditRoutes(deps));
+  app.route(API_PREFIX, privilegedRoutes(deps));
+  app.route(API_PREFIX, linkRoutes(deps));
+  app.route(API_PREFIX, networkRoutes(deps));
+  app.route(API_PREFIX, storeAdminRoutes(deps));
+  app.route(API_PREFIX, userRoutes(deps));
+  app.route(API_PREFIX, searchListRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'the token from POST /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

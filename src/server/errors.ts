@@ -7,7 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import { QuerySyntaxError } from '../search/parse.ts';
 
-export const ERROR_CODES = ['bad_request', 'query_syntax', 'unauthenticated', 'forbidden', 'csrf', 'not_found', 'ambiguous', 'rate_limited', 'payload_too_large', 'internal'] as const;
+export const ERROR_CODES = ['bad_request', 'query_syntax', 'unauthenticated', 'forbidden', 'csrf', 'not_found', 'ambiguous', 'conflict', 'rate_limited', 'payload_too_large', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ErrorSchema = z.object({
@@ -40,8 +40,8 @@ export function errorBody(code: ErrorCode, message: string, position?: number): 
 }
 
 /** Error responses every route may give, for the OpenAPI document. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 429)[]) {
-  const descriptions = { 400: 'bad request', 401: 'not logged in', 403: 'not allowed', 404: 'not found', 429: 'too many attempts' } as const;
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 429)[]) {
+  const descriptions = { 400: 'bad request', 401: 'not logged in', 403: 'not allowed', 404: 'not found', 409: 'conflicts with what exists', 429: 'too many attempts' } as const;
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: { 'application/json': { schema: ErrorSchema } } }]));
 }
 

@@ -11,7 +11,9 @@ import type { DuplicateCandidate } from '../ingest/duplicates.ts';
 import type { CommunicationEdge, EntityCount, EntityQuery } from '../model/entities.ts';
 import type { AccountLink, AccountRef, LinkStatus, ProposedLink } from '../model/attribution.ts';
 import type { FoundEntity } from '../ingest/prepare.ts';
-import type { AuditEvent, AuditVerification, Grant, Role, Session, User, UserWithSecret } from '../model/security.ts';
+import type {
+  AuditEvent, AuditVerification, Grant, LegalScope, PrivilegeDecision, PrivilegedIdentifier, PrivilegedKind, Role, Session, User, UserWithSecret, Viewer,
+} from '../model/security.ts';
 
 export type SourceDescription = {
   datasetId: number;
@@ -62,6 +64,12 @@ export type StoredSearch = {
    * caller can forget it: a `dataset:` field or `dataset` outside the list finds nothing.
    */
   datasets?: readonly string[];
+  /**
+   * Who asks: outside a dataset's legal scope only admins see messages, and privileged messages
+   * only privilege reviewers. Absent: the local operator (LOCAL_OPERATOR), who sees beyond the
+   * scope but not privileged messages.
+   */
+  viewer?: Viewer;
   limit: number;
   offset: number;
   sort: SearchSort;
@@ -96,7 +104,8 @@ export interface Store {
 
   /** Runs a parsed query. Throws QueryCompileError for a query the store cannot answer. */
   search(request: StoredSearch): Promise<Omit<SearchResult, 'took_ms'>>;
-  message(id: string): Promise<StoredMessage | undefined>;
+  /** Undefined also when the viewer may not see it (see StoredSearch.viewer). */
+  message(id: string, viewer?: Viewer): Promise<StoredMessage | undefined>;
   /**
    * Messages that share their sender and folded words with another message of the same dataset,
    * sorted by dataset, sender, fingerprint and time (for groupDuplicates).
@@ -128,7 +137,23 @@ export interface Store {
   personOf(accountId: number): Promise<{ id: number; name?: string; accounts: AccountRef[] } | undefined>;
 
   /** Items of the same conversation around an item, oldest first, the item included. */
-  conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]>;
+  conversationAround(id: string, before: number, after: number, viewer?: Viewer): Promise<StoredMessage[]>;
+
+  /** Sets (replaces) a dataset's legal scope; undefined without such a dataset. */
+  setScope(dataset: string, scope: NewLegalScope, setBy: string): Promise<LegalScope | undefined>;
+  scopeOf(dataset: string): Promise<LegalScope | undefined>;
+  /** False when the dataset had no scope. */
+  clearScope(dataset: string): Promise<boolean>;
+  /** Registers an identifier of a privileged party; its accounts' messages are withheld from then on. */
+  addPrivileged(kind: PrivilegedKind, value: string, label: string | undefined, addedBy: string): Promise<PrivilegedAddOutcome>;
+  privilegedIdentifiers(): Promise<PrivilegedIdentifier[]>;
+  /** Privileged messages awaiting a reviewer's decision, within legal scope, newest first. */
+  withheldMessages(query: WithheldQuery): Promise<{ total: number; messages: WithheldMessage[] }>;
+  /**
+   * A privilege reviewer releases or destroys a privileged message; the store appends the audit
+   * event itself, so no destruction goes unlogged. `datasets`: those the reviewer may decide on.
+   */
+  decidePrivilege(id: string, status: 'released' | 'destroyed', decidedBy: string, note?: string, datasets?: readonly string[]): Promise<DecisionOutcome>;
 
   /** Adds a user with an encoded password hash; undefined when the name is taken. */
   createUser(name: string, role: Role, passwordHash: string): Promise<User | undefined>;
@@ -159,6 +184,24 @@ export interface Store {
   /** Checks the whole audit chain; reports the first event that does not fit. */
   verifyAudit(): Promise<AuditVerification>;
 }
+
+/** A warrant's scope as given: handles as written, a window in epoch ms (to exclusive). */
+export type NewLegalScope = { handles?: readonly string[]; fromMs?: number; toMs?: number; warrant: string };
+
+export type PrivilegedAddOutcome =
+  | { kind: 'added' | 'exists'; identifier: PrivilegedIdentifier }
+  | { kind: 'invalid'; reason: string };
+
+export type WithheldQuery = { dataset?: string; datasets?: readonly string[]; limit: number; offset: number };
+
+/** A withheld message with the parties that made it privileged. */
+export type WithheldMessage = StoredMessage & { privilegedParties: { handle: string; identifier: string; label?: string }[] };
+
+export type DecisionOutcome =
+  | { kind: 'decided'; decision: PrivilegeDecision }
+  | { kind: 'not-found' }
+  | { kind: 'not-privileged' }
+  | { kind: 'destroyed' };
 
 /** What a caller says about an audited action; seq, time and hashes are the store's. */
 export type NewAuditEvent = { actor: string; action: string; target?: string; details?: Record<string, unknown> };

@@ -6,7 +6,7 @@ import { parseQuery } from '../../search/parse.ts';
 import { searchStore } from '../../search/search.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
-import { allowedDatasets, evidenceScope, mayRead } from '../access.ts';
+import { allowedDatasets, evidenceScope, mayRead, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 
 const SearchQuerySchema = z.object({
@@ -77,7 +77,8 @@ export function searchRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       await recordAction(deps, c, 'search', q, { dataset, refused: (error as Error).message });
       throw error;
     }
-    const result = await searchStore(deps.store, { ast, dataset, datasets: allowedDatasets(scope), limit, offset, sort, facets: facets === 'true' });
+    const viewer = viewerOf(c.get('caller').user);
+    const result = await searchStore(deps.store, { ast, dataset, datasets: allowedDatasets(scope), viewer, limit, offset, sort, facets: facets === 'true' });
     await recordAction(deps, c, 'search', q, { dataset, limit, offset, sort, total: result.total, hits: result.hits.map((h) => h.id) });
     return c.json(result, 200);
   });
@@ -86,13 +87,14 @@ export function searchRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const scope = evidenceScope(c.get('caller').user, c.get('caller').grants);
     const { id } = c.req.valid('param');
     const { context } = c.req.valid('query');
-    const item = await deps.store.message(id);
-    // an item outside the caller's datasets is answered exactly like one that does not exist
+    const viewer = viewerOf(c.get('caller').user);
+    const item = await deps.store.message(id, viewer);
+    // an item outside the caller's datasets, legal scope or privilege is answered exactly like one that does not exist
     if (!item || !mayRead(scope, item.dataset)) {
       await recordAction(deps, c, 'item.view', id, { found: false });
       throw new ApiError(404, 'not_found', `no item with id "${id}"`);
     }
-    const conversation = (await deps.store.conversationAround(id, context, context)).filter((m) => mayRead(scope, m.dataset));
+    const conversation = (await deps.store.conversationAround(id, context, context, viewer)).filter((m) => mayRead(scope, m.dataset));
     await recordAction(deps, c, 'item.view', id, { dataset: item.dataset });
     return c.json({ item, conversation }, 200);
   });

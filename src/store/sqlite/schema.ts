@@ -355,4 +355,53 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_genesis is fixed'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'legal scope of datasets, privileged identifiers and privilege decisions',
+    sql: `
+      -- what a warrant authorises for a dataset; outside it only admins see messages
+      CREATE TABLE dataset_scopes (
+        dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id),
+        -- JSON array of the handles as the warrant writes them; NULL: every handle
+        handles TEXT,
+        from_ms INTEGER,
+        -- exclusive
+        to_ms INTEGER,
+        warrant TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+      );
+      -- The accounts a scope's handles name, and those that are a privileged party. Kept up to date
+      -- when a scope or identifier changes and by every ingest batch, because matching a phone
+      -- handle needs the phone normaliser, which SQL cannot run at query time.
+      CREATE TABLE scope_accounts (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+        dataset_id INTEGER NOT NULL
+      );
+      CREATE TABLE privileged_identifiers (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('platform-handle', 'phone', 'email')),
+        value TEXT NOT NULL,
+        label TEXT,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (kind, value)
+      );
+      CREATE TABLE privileged_accounts (
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        identifier_id INTEGER NOT NULL REFERENCES privileged_identifiers(id),
+        PRIMARY KEY (account_id, identifier_id)
+      ) WITHOUT ROWID;
+      -- item_key: the message's rowid (time key); one row per message, its latest decision (the
+      -- audit log keeps the history)
+      CREATE TABLE privilege_decisions (
+        item_key INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('withheld', 'released', 'destroyed')),
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        note TEXT
+      );
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import { compileSqlite, type SqlitePlan, type SqlValue } from '../../search/comp
 import { nearestTerms } from '../../search/edit-distance.ts';
 import type { StoredSearch } from '../store.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
+import { visibilityConditions } from './scope.ts';
 
 /** bm25 costs per hit and has no top-k pruning: rank only hit sets this small. */
 export const RELEVANCE_MAX_HITS = 5000;
@@ -28,6 +29,9 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
       plan.params.push(...request.datasets);
     }
   }
+  // legal scope and privilege: also ANDed with the whole query, so counts and facets obey them too
+  const hidden = visibilityConditions(store, request.viewer);
+  plan.where.push(...hidden);
   const query = buildFrom(plan);
   const total = Number(store.db.prepare(`SELECT count(*) AS n ${query.from}`).get(...query.params)?.n ?? 0);
 
@@ -58,8 +62,9 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
   const result: Omit<SearchResult, 'took_ms'> = { total, sort, hits };
   if (notice) result.notice = notice;
   // The fuzzy vocabulary is shared by all datasets: its words would tell a restricted asker what
-  // other datasets contain, so they see their hits but not the expansion list.
-  if (Object.keys(plan.expansions).length > 0 && request.datasets === undefined) result.expansions = plan.expansions;
+  // other datasets contain, so they see their hits but not the expansion list; the same holds for
+  // words of messages hidden from them by legal scope or privilege.
+  if (Object.keys(plan.expansions).length > 0 && request.datasets === undefined && hidden.length === 0) result.expansions = plan.expansions;
   if (request.facets) result.facets = facets(store, query, total);
   return result;
 }

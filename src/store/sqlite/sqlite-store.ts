@@ -7,7 +7,7 @@ import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } 
 import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedExposure, PreparedGroup } from '../../ingest/prepare.ts';
 import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-columns.ts';
 import { foldText } from '../../extract/tokens.ts';
-import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch, type AuditEventQuery, type NewAuditEvent } from '../store.ts';
+import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch, type AuditEventQuery, type NewAuditEvent, type NewLegalScope, type WithheldQuery } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
 import type { DuplicateCandidate } from '../../ingest/duplicates.ts';
 import type { EntityQuery } from '../../model/entities.ts';
@@ -18,7 +18,8 @@ import * as analysis from './analysis.ts';
 import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 import * as security from './security.ts';
-import type { Grant, Role, Session } from '../../model/security.ts';
+import * as scope from './scope.ts';
+import type { Grant, PrivilegedKind, Role, Session, Viewer } from '../../model/security.ts';
 
 type Row = Record<string, unknown>;
 
@@ -213,6 +214,7 @@ export class SqliteStore implements Store {
     this.accountsCreated = 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      const accountsBefore = scope.lastAccountId(this);
       for (const item of batch.items) {
         switch (item.kind) {
           case 'account':
@@ -253,6 +255,8 @@ export class SqliteStore implements Store {
       const vocabulary = this.sql('INSERT INTO vocabulary (length, term) VALUES (?, ?) ON CONFLICT DO NOTHING');
       for (const term of batch.newTerms) vocabulary.run(term.length, term);
       counts.accounts = this.accountsCreated;
+      // in the batch's transaction: a lawyer's message is never readable before its sender is known to be one
+      if (this.accountsCreated > 0) scope.markNewAccounts(this, accountsBefore);
       this.sql(`UPDATE sources SET checkpoint_line = ?, checkpoint_offset = ?, records = records + ?, quarantined = quarantined + ? WHERE id = ?`)
         .run(batch.checkpoint.line, batch.checkpoint.offset, batch.records, batch.quarantined.length, sourceId);
       this.db.exec('COMMIT');
@@ -668,22 +672,24 @@ export class SqliteStore implements Store {
     return runSqliteSearch(this, request);
   }
 
-  async message(id: string): Promise<StoredMessage | undefined> {
+  async message(id: string, viewer?: Viewer): Promise<StoredMessage | undefined> {
     const rowid = this.findRowid(id);
-    if (rowid === undefined) return undefined;
+    if (rowid === undefined || !scope.isVisible(this, rowid, viewer)) return undefined;
     const entities = this.sql(`SELECT e.type, e.value, mn.start, mn.end FROM mentions mn JOIN entities e ON e.id = mn.entity_id
                                WHERE mn.item_key = ? ORDER BY mn.start`).all(rowid)
       .map((r) => ({ type: String(r.type), value: String(r.value), start: Number(r.start), end: Number(r.end) }));
     return { ...this.toStoredMessage(this.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`).get(rowid)!), entities };
   }
 
-  async conversationAround(id: string, before: number, after: number): Promise<StoredMessage[]> {
+  async conversationAround(id: string, before: number, after: number, viewer?: Viewer): Promise<StoredMessage[]> {
     const rowid = this.findRowid(id);
-    if (rowid === undefined) return [];
+    if (rowid === undefined || !scope.isVisible(this, rowid, viewer)) return [];
     const anchor = this.sql('SELECT rowid, conversation_id FROM messages WHERE rowid = ?').get(rowid)!;
-    const earlier = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`)
+    // hidden items are left out before the limit, so the context is the visible neighbours
+    const visible = scope.visibilityConditions(this, viewer).map((w) => ` AND ${w}`).join('');
+    const earlier = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid < ?${visible} ORDER BY m.rowid DESC LIMIT ?`)
       .all(anchor.conversation_id as number, anchor.rowid as number, before).reverse();
-    const later = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid >= ? ORDER BY m.rowid ASC LIMIT ?`)
+    const later = this.db.prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.rowid >= ?${visible} ORDER BY m.rowid ASC LIMIT ?`)
       .all(anchor.conversation_id as number, anchor.rowid as number, after + 1);
     return [...earlier, ...later].map((r) => this.toStoredMessage(r));
   }
@@ -716,6 +722,17 @@ export class SqliteStore implements Store {
   async appendAudit(event: NewAuditEvent) { return security.appendAudit(this, event); }
   async auditEvents(query: AuditEventQuery) { return security.auditEvents(this, query); }
   async verifyAudit() { return security.verifyAudit(this); }
+
+  // legal scope and privilege screening: see scope.ts
+  async setScope(dataset: string, legalScope: NewLegalScope, setBy: string) { return scope.setScope(this, dataset, legalScope, setBy); }
+  async scopeOf(dataset: string) { return scope.scopeOf(this, dataset); }
+  async clearScope(dataset: string) { return scope.clearScope(this, dataset); }
+  async addPrivileged(kind: PrivilegedKind, value: string, label: string | undefined, addedBy: string) { return scope.addPrivileged(this, kind, value, label, addedBy); }
+  async privilegedIdentifiers() { return scope.privilegedIdentifiers(this); }
+  async withheldMessages(query: WithheldQuery) { return scope.withheldMessages(this, query); }
+  async decidePrivilege(id: string, status: 'released' | 'destroyed', decidedBy: string, note?: string, datasets?: readonly string[]) {
+    return scope.decidePrivilege(this, id, this.findRowid(id), status, decidedBy, note, datasets);
+  }
 
   /** Handles of accounts by id, cached for the life of the store (accounts never change handle). */
   handles(ids: readonly number[]): Map<number, string> {

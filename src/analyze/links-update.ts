@@ -1,0 +1,24 @@
+// `lode links --update` and POST /api/v1/links/update: gathers the link evidence of every dataset
+// again and stores the proposals. One function for both, so the CLI and the API propose alike.
+import type { AccountLink } from '../model/attribution.ts';
+import type { Store } from '../store/store.ts';
+import { LINKER_COMPONENT, LINKER_VERSION, proposeLinks } from './links.ts';
+
+/** Links an analyst confirmed or rejected keep that decision; their evidence is refreshed. */
+export async function updateLinks(store: Store): Promise<{ added: number; updated: number }> {
+  const evidence = await store.linkEvidence();
+  const names = new Map<number, string>();
+  const ids = new Set([...evidence.sharedDevices.flatMap((d) => [d.a, d.b]), ...evidence.handles.map((h) => h.id), ...evidence.exposures.map((e) => e.id), ...evidence.aliases.map((a) => a.account), ...evidence.names.map((n) => n.account)]);
+  for (const id of ids) {
+    const ref = await store.describeAccount(id);
+    names.set(id, ref ? `${ref.platform}:${ref.handle} [${ref.dataset}]` : `#${id}`);
+  }
+  const proposals = await proposeLinks({ ...evidence, sendersMentioning: (type, value) => store.sendersMentioning(type, value), describe: (id) => names.get(id) ?? `#${id}` });
+  return store.saveLinks(proposals, { component: LINKER_COMPONENT, version: LINKER_VERSION });
+}
+
+/** The person a confirmed link's accounts now form (persons are regrouped on every decision). */
+export async function personOfLink(store: Store, link: AccountLink) {
+  const [account] = await store.findAccounts(link.a.handle, link.a.dataset, link.a.platform);
+  return account ? store.personOf(account.id) : undefined;
+}

@@ -1,0 +1,167 @@
+// Legal scope and privilege screening in the SQLite store: what a viewer may not see is missing
+// from hits, totals, facets, single items and conversations alike.
+import { beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ingest } from '../../src/ingest/pipeline.ts';
+import { parseQuery } from '../../src/search/parse.ts';
+import { searchStore } from '../../src/search/search.ts';
+import type { Viewer } from '../../src/model/security.ts';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+
+const ANALYST: Viewer = { isAdmin: false, mayReviewPrivilege: false };
+const ADMIN: Viewer = { isAdmin: true, mayReviewPrivilege: false };
+const REVIEWER: Viewer = { isAdmin: false, mayReviewPrivilege: true };
+const LAWYER = '+31612345678';
+
+const corpus = [
+  message('z-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'kilo bij de haven morgen'),
+  message('z-2', '2020-04-01T10:00:00Z', 'jaguar', ['tapeworm'], 'kilo cash klaar'),
+  message('z-3', '2020-06-01T10:00:00Z', 'otter', ['bever'], 'kilo later in juni'),
+  message('z-4', '2020-04-02T10:00:00Z', 'tapeworm', ['+31 6 1234 5678'], 'advocaat dossier vertrouwelijk kilo'),
+  message('z-5', '2020-04-03T10:00:00Z', '0612345678', ['tapeworm'], 'pleidooi zaterdag kilo, mail me op raadsman@example.nl'),
+];
+
+let dir: string;
+let store: SqliteStore;
+let ids: Map<string, string>;
+
+beforeEach(async () => {
+  dir = temporaryDirectory();
+  store = openTestStore(dir);
+  await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'zuid.jsonl'), corpus)] });
+  const all = await searchStore(store, { ast: parseQuery('kilo'), limit: 50, offset: 0, sort: 'newest', facets: false, viewer: { isAdmin: true, mayReviewPrivilege: true } });
+  ids = new Map(all.hits.map((h) => [h.ref!, h.id]));
+});
+
+async function find(query: string, viewer?: Viewer) {
+  const result = await searchStore(store, { ast: parseQuery(query), limit: 50, offset: 0, sort: 'oldest', facets: true, viewer });
+  return { total: result.total, refs: result.hits.map((h) => h.ref), senders: result.facets!.sender.map((b) => b.value), expansions: result.expansions };
+}
+
+const id = (ref: string) => ids.get(ref)!;
+
+describe('legal scope', () => {
+  test('a scope by handles hides messages between others from non-admins, counts and facets included', async () => {
+    await store.setScope('zuid', { handles: ['Tapeworm'], warrant: 'RC-2020-17' }, 'cli:root');
+    const analyst = await find('kilo', ANALYST);
+    assert.deepEqual(analyst.refs, ['z-1', 'z-2', 'z-4', 'z-5']);
+    assert.equal(analyst.total, 4);
+    assert.equal(analyst.senders.includes('otter'), false);
+    // admins see beyond the scope, privileged messages aside (none registered here)
+    assert.equal((await find('kilo', ADMIN)).total, 5);
+    assert.equal((await find('kilo')).total, 5, 'the local operator sees beyond the scope');
+  });
+
+  test('a scope by time window hides messages outside it (to is exclusive)', async () => {
+    await store.setScope('zuid', { fromMs: Date.parse('2020-04-01T00:00:00Z'), toMs: Date.parse('2020-04-02T00:00:00Z'), warrant: 'RC-2020-18' }, 'cli:root');
+    assert.deepEqual((await find('kilo', ANALYST)).refs, ['z-1', 'z-2']);
+    const scope = await store.scopeOf('zuid');
+    assert.equal(scope?.warrant, 'RC-2020-18');
+    assert.equal(scope?.to, '2020-04-02T00:00:00.000Z');
+    assert.equal(scope?.handles, undefined);
+  });
+
+  test('message() and conversationAround() answer nothing outside the scope for non-admins', async () => {
+    await store.setScope('zuid', { handles: ['jaguar'], fromMs: Date.parse('2020-04-01T09:30:00Z'), warrant: 'RC-2020-19' }, 'cli:root');
+    assert.equal(await store.message(id('z-3'), ANALYST), undefined);
+    assert.equal(await store.message(id('z-1'), ANALYST), undefined, 'before the window');
+    assert.equal((await store.message(id('z-2'), ANALYST))?.ref, 'z-2');
+    assert.equal((await store.message(id('z-1'), ADMIN))?.ref, 'z-1');
+    assert.deepEqual(await store.conversationAround(id('z-1'), 5, 5, ANALYST), []);
+    assert.deepEqual((await store.conversationAround(id('z-2'), 5, 5, ANALYST)).map((m) => m.ref), ['z-2']);
+    assert.deepEqual((await store.conversationAround(id('z-2'), 5, 5, ADMIN)).map((m) => m.ref), ['z-1', 'z-2']);
+  });
+
+  test('clearing the scope shows everything again; accounts ingested later are matched', async () => {
+    await store.setScope('zuid', { handles: ['newcomer'], warrant: 'RC-2020-20' }, 'cli:root');
+    assert.equal((await find('kilo', ANALYST)).total, 0);
+    await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'more.jsonl'), [message('z-6', '2020-04-04T10:00:00Z', 'newcomer', ['jaguar'], 'kilo nieuw')])] });
+    assert.deepEqual((await find('kilo', ANALYST)).refs, ['z-6']);
+    assert.equal(await store.clearScope('zuid'), true);
+    assert.equal(await store.clearScope('zuid'), false);
+    assert.equal((await find('kilo', ANALYST)).total, 6);
+  });
+});
+
+describe('privilege screening', () => {
+  test('a privileged phone as sender or recipient withholds the message from analysts, admins and the operator, not reviewers', async () => {
+    const added = await store.addPrivileged('phone', '06 12345678', 'mr. De Vries', 'cli:root');
+    if (added.kind !== 'added') assert.fail(JSON.stringify(added));
+    assert.equal(added.identifier.value, LAWYER);
+    assert.equal(added.identifier.accounts, 2, 'both writings of the number');
+    for (const viewer of [ANALYST, ADMIN, undefined]) {
+      const seen = await find('kilo', viewer);
+      assert.deepEqual(seen.refs, ['z-1', 'z-2', 'z-3'], JSON.stringify(viewer));
+      assert.equal(seen.total, 3);
+      assert.equal(seen.senders.includes('0612345678'), false);
+      assert.equal(await store.message(id('z-5'), viewer), undefined);
+      assert.equal((await find('pleidooi', viewer)).total, 0);
+    }
+    assert.deepEqual((await find('kilo', REVIEWER)).refs, ['z-1', 'z-2', 'z-4', 'z-5', 'z-3']);
+    assert.equal((await store.message(id('z-5'), REVIEWER))?.ref, 'z-5');
+    const conversation = await store.conversationAround(id('z-1'), 5, 5, ANALYST);
+    assert.deepEqual(conversation.map((m) => m.ref), ['z-1', 'z-2']);
+  });
+
+  test('an e-mail or platform:handle identifier, and messages ingested after it was added', async () => {
+    assert.equal((await store.addPrivileged('email', 'not an address', undefined, 'cli:root')).kind, 'invalid');
+    await store.addPrivileged('platform-handle', 'EncroChat:Jaguar', undefined, 'cli:root');
+    // jaguar's conversation with tapeworm is withheld whole; a mention of a lawyer's address is not enough
+    assert.deepEqual((await find('kilo', ANALYST)).refs, ['z-4', 'z-5', 'z-3']);
+    await store.addPrivileged('email', 'Raadsman@Example.NL', undefined, 'cli:root');
+    await ingest({ store, dataset: 'noord', paths: [writeJsonl(join(dir, 'noord.jsonl'), [
+      { kind: 'message', platform: 'email', id: 'n-1', ts: '2020-04-05T10:00:00Z', from: 'raadsman@example.nl', to: ['otter@example.nl'], body: 'kilo advies' },
+    ])] });
+    assert.equal((await find('advies', ANALYST)).total, 0);
+    assert.equal((await find('advies', REVIEWER)).total, 1);
+    assert.deepEqual((await store.privilegedIdentifiers()).map((i) => [i.kind, i.value, i.accounts]), [['email', 'raadsman@example.nl', 1], ['platform-handle', 'encrochat:jaguar', 1]]);
+  });
+
+  test('release makes a withheld message visible; the review list shows what is pending and why', async () => {
+    await store.addPrivileged('phone', LAWYER, 'mr. De Vries', 'cli:root');
+    const pending = await store.withheldMessages({ limit: 10, offset: 0 });
+    assert.deepEqual(pending.messages.map((m) => m.ref), ['z-5', 'z-4']);
+    assert.equal(pending.total, 2);
+    assert.deepEqual(pending.messages[0]!.privilegedParties, [{ handle: '0612345678', identifier: `phone:${LAWYER}`, label: 'mr. De Vries' }]);
+    const released = await store.decidePrivilege(id('z-4'), 'released', 'rita', 'no legal advice in it');
+    assert.equal(released.kind, 'decided');
+    assert.deepEqual((await find('kilo', ANALYST)).refs, ['z-1', 'z-2', 'z-4', 'z-3']);
+    assert.deepEqual((await store.withheldMessages({ limit: 10, offset: 0 })).messages.map((m) => m.ref), ['z-5']);
+    assert.equal((await store.decidePrivilege(id('z-1'), 'released', 'rita')).kind, 'not-privileged');
+    assert.equal((await store.decidePrivilege('m000000000000000000000000000000', 'released', 'rita')).kind, 'not-found');
+    assert.equal((await store.decidePrivilege(id('z-5'), 'released', 'rita', undefined, ['noord'])).kind, 'not-found', 'outside the reviewer\'s datasets');
+    const audit = await store.auditEvents({ limit: 10, offset: 0, action: 'privilege.release' });
+    assert.equal(audit.total, 1);
+    assert.equal(audit.events[0]!.actor, 'rita');
+  });
+
+  test('destroy removes the words from the index and the row, logs the decision and an audit event', async () => {
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    const outcome = await store.decidePrivilege(id('z-5'), 'destroyed', 'rita', 'legal advice');
+    assert.equal(outcome.kind, 'decided');
+    for (const word of ['pleidooi', 'zaterdag', 'raadsman', 'pleidoi~1']) {
+      const seen = await find(word, REVIEWER);
+      assert.equal(seen.total, 0, word);
+      assert.equal(JSON.stringify(seen.expansions ?? {}).includes('pleidooi'), false);
+    }
+    const row = store.db.prepare(`SELECT body, extra, attachments FROM messages WHERE uid = ?`).get(id('z-5'))!;
+    assert.match(String(row.body), /^\[destroyed under privilege by rita at \d{4}-\d\d-\d\dT[\d:.]+Z\]$/);
+    assert.equal(String(row.body).includes('pleidooi'), false);
+    assert.equal(store.db.prepare(`SELECT count(*) AS n FROM vocabulary WHERE term = 'pleidooi'`).get()!.n, 0);
+    assert.equal(store.db.prepare(`SELECT count(*) AS n FROM entities WHERE value = 'raadsman@example.nl'`).get()!.n, 0, 'its entities are gone');
+    // the external-content index still matches its table exactly
+    store.db.prepare(`INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)`).run();
+    const decision = store.db.prepare(`SELECT status, decided_by, note FROM privilege_decisions WHERE uid = ?`).get(id('z-5'))!;
+    assert.deepEqual({ ...decision }, { status: 'destroyed', decided_by: 'rita', note: 'legal advice' });
+    const audit = await store.auditEvents({ limit: 10, offset: 0, action: 'privilege.destroy' });
+    assert.equal(audit.events[0]?.target, id('z-5'));
+    assert.equal((await store.verifyAudit()).ok, true);
+    // still withheld from everyone else; a reviewer sees the tombstone, and it cannot be undone
+    assert.equal(await store.message(id('z-5'), ADMIN), undefined);
+    assert.match((await store.message(id('z-5'), REVIEWER))!.body, /^\[destroyed under privilege/);
+    assert.equal((await store.decidePrivilege(id('z-5'), 'released', 'rita')).kind, 'destroyed');
+    assert.equal((await find('kilo', REVIEWER)).refs.includes('z-5'), false);
+  });
+});
