@@ -1,8 +1,17 @@
 // `lode links --update` and POST /api/v1/links/update: gathers the link evidence of every dataset
 // again and stores the proposals. One function for both, so the CLI and the API propose alike.
 import type { AccountLink } from '../model/attribution.ts';
+import type { Viewer } from '../model/security.ts';
 import type { Store } from '../store/store.ts';
 import { LINKER_COMPONENT, LINKER_VERSION, proposeLinks } from './links.ts';
+
+/**
+ * Links are stored once and shown to every reader of both accounts' datasets, whoever gathered
+ * them (CLI or API, admin or analyst). So the evidence drawn from messages (a disclosed number,
+ * with an example message id) comes only from messages any such reader may see: within the legal
+ * scope and not privileged.
+ */
+export const LINK_EVIDENCE_READER: Viewer = { isAdmin: false, mayReviewPrivilege: false };
 
 /** Links an analyst confirmed or rejected keep that decision; their evidence is refreshed. */
 export async function updateLinks(store: Store): Promise<{ added: number; updated: number }> {
@@ -13,7 +22,7 @@ export async function updateLinks(store: Store): Promise<{ added: number; update
     const ref = await store.describeAccount(id);
     names.set(id, ref ? `${ref.platform}:${ref.handle} [${ref.dataset}]` : `#${id}`);
   }
-  const proposals = await proposeLinks({ ...evidence, sendersMentioning: (type, value) => store.sendersMentioning(type, value), describe: (id) => names.get(id) ?? `#${id}` });
+  const proposals = await proposeLinks({ ...evidence, sendersMentioning: (type, value) => store.sendersMentioning(type, value, LINK_EVIDENCE_READER), describe: (id) => names.get(id) ?? `#${id}` });
   return store.saveLinks(proposals, { component: LINKER_COMPONENT, version: LINKER_VERSION });
 }
 

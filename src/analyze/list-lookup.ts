@@ -5,6 +5,7 @@ import { normaliseEntityQuery } from '../extract/entities/extract.ts';
 import type { EntityType } from '../extract/entities/types.ts';
 import { queryContext } from '../extract/entities/region.ts';
 import type { ListMatch } from '../model/entities.ts';
+import type { Viewer } from '../model/security.ts';
 import type { Occurrence, Store } from '../store/store.ts';
 
 /** Tried in this order: checksummed and unmistakable writings first, phone numbers late, handles last. */
@@ -37,16 +38,17 @@ export function classifyListLine(input: string): ListLine | undefined {
   return { input, as: 'handle', types: [], value: text };
 }
 
-export async function lookupList(store: Store, lines: readonly string[], dataset: string | undefined, examples = 3): Promise<ListMatch[]> {
-  return lookupEach(lines, (item) => occurrencesOf(store, item, dataset, examples));
+/** `viewer`: who asks (absent: the local operator); messages they may not see are not counted or shown. */
+export async function lookupList(store: Store, lines: readonly string[], dataset: string | undefined, viewer?: Viewer, examples = 3): Promise<ListMatch[]> {
+  return lookupEach(lines, (item) => occurrencesOf(store, item, dataset, examples, viewer));
 }
 
 /**
  * Like lookupList, limited to these datasets (the ones a user is granted): each dataset is asked
  * on its own and the answers are merged, so nothing of another dataset is counted or shown.
  */
-export async function lookupListWithin(store: Store, lines: readonly string[], datasets: readonly string[], examples = 3): Promise<ListMatch[]> {
-  return lookupEach(lines, async (item) => mergeOccurrences(await Promise.all(datasets.map((d) => occurrencesOf(store, item, d, examples))), examples));
+export async function lookupListWithin(store: Store, lines: readonly string[], datasets: readonly string[], viewer?: Viewer, examples = 3): Promise<ListMatch[]> {
+  return lookupEach(lines, async (item) => mergeOccurrences(await Promise.all(datasets.map((d) => occurrencesOf(store, item, d, examples, viewer))), examples));
 }
 
 async function lookupEach(lines: readonly string[], occurrences: (item: ListLine) => Promise<Occurrence>): Promise<ListMatch[]> {
@@ -64,8 +66,8 @@ async function lookupEach(lines: readonly string[], occurrences: (item: ListLine
   return matches;
 }
 
-function occurrencesOf(store: Store, item: ListLine, dataset: string | undefined, examples: number): Promise<Occurrence> {
-  return item.as === 'handle' ? store.handleOccurrences(item.value, dataset, examples) : store.entityOccurrences(item.types, item.value, dataset, examples);
+function occurrencesOf(store: Store, item: ListLine, dataset: string | undefined, examples: number, viewer: Viewer | undefined): Promise<Occurrence> {
+  return item.as === 'handle' ? store.handleOccurrences(item.value, dataset, examples, viewer) : store.entityOccurrences(item.types, item.value, dataset, examples, viewer);
 }
 
 function mergeOccurrences(parts: readonly Occurrence[], examples: number): Occurrence {

@@ -1,5 +1,6 @@
 // The account profile: everything Lode knows about one handle, gathered through the Store.
 import type { AccountProfile, AccountRef } from '../model/attribution.ts';
+import type { Viewer } from '../model/security.ts';
 import type { Store } from '../store/store.ts';
 import { groupAliases, nameHypotheses } from './aliases.ts';
 
@@ -11,12 +12,13 @@ export type ProfileAnswer =
   | { kind: 'ambiguous'; candidates: AccountRef[] }
   | { kind: 'unknown' };
 
-export async function accountProfile(store: Store, request: ProfileRequest): Promise<ProfileAnswer> {
+/** `viewer`: who reads (absent: the local operator); counts, contacts and entities leave out what they may not see. */
+export async function accountProfile(store: Store, request: ProfileRequest, viewer?: Viewer): Promise<ProfileAnswer> {
   const matches = await store.findAccounts(request.handle, request.dataset, request.platform);
   if (matches.length === 0) return { kind: 'unknown' };
   if (matches.length > 1) return { kind: 'ambiguous', candidates: matches.map(({ dataset, platform, handle }) => ({ dataset, platform, handle })) };
   const account = matches[0]!;
-  const facts = await store.accountFacts(account.id, request.contacts ?? 10);
+  const facts = await store.accountFacts(account.id, request.contacts ?? 10, viewer);
   const best = nameHypotheses(facts.savedAliases)[0];
   return {
     kind: 'profile',

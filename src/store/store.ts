@@ -100,34 +100,43 @@ export interface Store {
   beginBulkLoad(incomingBytes: number): Promise<boolean>;
   endBulkLoad(): Promise<void>;
 
+  /**
+   * Excerpts are raw lines that could not be read, so nothing says whose they are: they may hold
+   * privileged or out-of-scope text. The API shows them to admins only; the CLI to the operator.
+   */
   quarantine(query: QuarantineQuery): Promise<{ total: number; entries: QuarantineEntry[] }>;
 
   /** Runs a parsed query. Throws QueryCompileError for a query the store cannot answer. */
   search(request: StoredSearch): Promise<Omit<SearchResult, 'took_ms'>>;
   /** Undefined also when the viewer may not see it (see StoredSearch.viewer). */
   message(id: string, viewer?: Viewer): Promise<StoredMessage | undefined>;
+  // The views below that are drawn from messages take the `viewer` as search does
+  // (StoredSearch.viewer): what it may not see is neither counted nor shown, and an entity,
+  // contact or tie that only hidden messages hold does not appear. Absent: the local operator.
+
   /**
-   * Messages that share their sender and folded words with another message of the same dataset,
-   * sorted by dataset, sender, fingerprint and time (for groupDuplicates).
+   * Messages that share their sender and folded words with another visible message of the same
+   * dataset, sorted by dataset, sender, fingerprint and time (for groupDuplicates).
    */
-  duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]>;
-  /** Entities with their mention counts, most mentioned first. */
-  entities(query: EntityQuery): Promise<{ total: number; entities: EntityCount[] }>;
+  duplicateCandidates(dataset?: string, viewer?: Viewer): Promise<DuplicateCandidate[]>;
+  /** Entities with their mention counts (in visible messages), most mentioned first. */
+  entities(query: EntityQuery, viewer?: Viewer): Promise<{ total: number; entities: EntityCount[] }>;
   /** Where an entity value (of any of the types) is mentioned. */
-  entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number): Promise<Occurrence>;
+  entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number, viewer?: Viewer): Promise<Occurrence>;
   /** What accounts with this (folded) handle sent. */
-  handleOccurrences(handle: string, dataset: string | undefined, examples: number): Promise<Occurrence>;
+  handleOccurrences(handle: string, dataset: string | undefined, examples: number, viewer?: Viewer): Promise<Occurrence>;
   /**
    * Runs the entity extractor over stored messages that its tool run has not seen yet, in
    * committed chunks: an interrupted run continues where it stopped.
    */
   reindexEntities(options: ReindexOptions): Promise<{ messages: number; mentions: number }>;
 
-  communicationEdges(query: { dataset?: string; fromMs?: number; toMs?: number }): Promise<CommunicationEdge[]>;
+  communicationEdges(query: { dataset?: string; fromMs?: number; toMs?: number }, viewer?: Viewer): Promise<CommunicationEdge[]>;
   findAccounts(handle: string, dataset?: string, platform?: string): Promise<(AccountRef & { id: number; name?: string })[]>;
-  accountFacts(id: number, contactLimit: number): Promise<AccountFacts>;
+  /** Counts, contacts, activity, disclosed entities and first/last seen come from visible messages only. */
+  accountFacts(id: number, contactLimit: number, viewer?: Viewer): Promise<AccountFacts>;
   linkEvidence(): Promise<LinkEvidenceRows>;
-  sendersMentioning(type: string, value: string): Promise<{ account: number; messages: number; example: string }[]>;
+  sendersMentioning(type: string, value: string, viewer?: Viewer): Promise<{ account: number; messages: number; example: string }[]>;
   describeAccount(id: number): Promise<AccountRef | undefined>;
   /** Stores proposals; links an analyst decided keep their decision, their evidence is refreshed. */
   saveLinks(links: readonly ProposedLink[], toolrun: { component: string; version: string }): Promise<{ added: number; updated: number }>;

@@ -81,3 +81,47 @@ test('privileged messages: withheld from analysts and admins, reviewed and relea
   const audit = await server.store.auditEvents({ limit: 50, offset: 0, actor: 'rita' });
   assert.deepEqual(audit.events.map((e) => e.action).filter((a) => a.startsWith('privilege.')).sort(), ['privilege.destroy.refused', 'privilege.release', 'privilege.review']);
 });
+
+test('entities, accounts, graph and search/list do not reveal a privileged message\'s entity or contact', async () => {
+  type Entities = { total: number; entities: { type: string; value: string; count: number }[] };
+  type Profile = { sent: number; received: number; contacts: { handle: string }[]; entities: { value: string }[]; lastSeen?: string };
+  type Graph = { keyPlayers: { account: string }[]; groups: { members: string[] }[] };
+  type ListResult = { found: number; matches: { as: string; found: boolean; messages: number; datasets: string[]; examples: string[] }[] };
+  await ingest({ store: server.store, dataset: 'zuid', paths: [writeJsonl(join(temporaryDirectory(), 'counsel.jsonl'), [
+    message('z-10', '2020-04-05T09:00:00Z', '+31 6 22222222', ['tapeworm'], 'stuur het dossier naar dossier@advocaat.example'),
+    message('z-11', '2020-04-05T10:00:00Z', 'tapeworm', ['+31 6 22222222'], 'dank, ik bel morgen'),
+  ])] });
+  const lines = ['dossier@advocaat.example', 'handle:+31 6 22222222'];
+  const lookup = async (who: Login) => {
+    const response = await post(who, '/search/list', { lines });
+    assert.equal(response.status, 200);
+    return (await response.json()) as ListResult;
+  };
+  const reveals = (text: string) => text.includes('22222222') || text.includes('advocaat.example');
+  // before the number is registered, everything shows: the checks below are not empty by accident
+  assert.ok((await getJson<Entities>(`${api}/entities?type=email`, ana.token)).body.entities.some((e) => e.value === 'dossier@advocaat.example'));
+  assert.equal((await lookup(ana)).found, 2);
+
+  assert.equal((await server.store.addPrivileged('phone', '+31622222222', 'mr. Smit', 'cli:root')).kind, 'added');
+  for (const who of [ana, root]) {
+    const entities = await getJson<Entities>(`${api}/entities?type=email`, who.token);
+    assert.equal(entities.status, 200);
+    assert.equal(reveals(JSON.stringify(entities.body)), false);
+
+    const profile = await getJson<Profile>(`${api}/accounts/tapeworm?dataset=zuid`, who.token);
+    assert.equal(profile.status, 200);
+    assert.equal(reveals(JSON.stringify(profile.body)), false);
+    assert.equal(profile.body.lastSeen?.startsWith('2020-04-05'), false);
+
+    const graph = await getJson<Graph>(`${api}/graph?dataset=zuid`, who.token);
+    assert.equal(graph.status, 200);
+    assert.ok(graph.body.keyPlayers.length > 0);
+    assert.equal(reveals(JSON.stringify(graph.body)), false);
+
+    const listed = await lookup(who);
+    assert.equal(listed.found, 0);
+    assert.deepEqual(listed.matches.map((m) => [m.found, m.messages, m.datasets, m.examples]), [[false, 0, [], []], [false, 0, [], []]]);
+  }
+  const path = await getJson<{ found: boolean }>(`${api}/path?a=tapeworm&b=${encodeURIComponent('+31 6 22222222')}`, ana.token);
+  assert.equal(path.body.found, false, 'no chain through the lawyer\'s messages');
+});

@@ -165,3 +165,124 @@ describe('privilege screening', () => {
     assert.equal((await find('kilo', REVIEWER)).refs.includes('z-5'), false);
   });
 });
+
+describe('derived views obey scope and privilege', () => {
+  const entityValues = async (viewer?: Viewer, dataset?: string) =>
+    (await store.entities({ dataset, limit: 100, offset: 0 }, viewer)).entities.map((e) => `${e.type}:${e.value}:${e.mentions}`);
+  const edgesOf = async (viewer?: Viewer) =>
+    (await store.communicationEdges({ dataset: 'zuid' }, viewer)).map((e) => `${e.from}>${e.to}:${e.messages}`).sort();
+  const tapeworm = async () => (await store.findAccounts('tapeworm', 'zuid'))[0]!.id;
+
+  test('a privileged phone: its message\'s entities are left out for analysts and the operator, counted for reviewers', async () => {
+    // the address is in the lawyer's message and in one ordinary message: it stays, with one mention
+    await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'more.jsonl'), [
+      message('z-6', '2020-04-04T10:00:00Z', 'jaguar', ['tapeworm'], 'schrijf naar raadsman@example.nl of kluis@example.nl'),
+      message('z-7', '2020-04-04T11:00:00Z', '0612345678', ['tapeworm'], 'alleen via geheim@example.nl'),
+    ])] });
+    const before = await entityValues();
+    assert.ok(before.includes('email:geheim@example.nl:1'), 'nothing registered yet: the fast counter path');
+    assert.ok(before.includes('email:raadsman@example.nl:2'));
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, ADMIN, undefined]) {
+      const seen = await entityValues(viewer);
+      assert.equal(seen.some((e) => e.startsWith('email:geheim@')), false, JSON.stringify(viewer));
+      assert.ok(seen.includes('email:raadsman@example.nl:1'), 'only the visible mention counts');
+      assert.ok(seen.includes('email:kluis@example.nl:1'));
+      const listed = await store.entities({ type: 'email', limit: 100, offset: 0 }, viewer);
+      assert.equal(listed.total, 2, 'the total counts only entities with a visible mention');
+    }
+    const reviewer = await entityValues(REVIEWER);
+    assert.ok(reviewer.includes('email:geheim@example.nl:1'));
+    assert.ok(reviewer.includes('email:raadsman@example.nl:2'));
+    // paging the computed counts
+    const page = await store.entities({ type: 'email', limit: 1, offset: 1 }, ANALYST);
+    assert.equal(page.total, 2);
+    assert.equal(page.entities.length, 1);
+  });
+
+  test('entity and handle occurrences (search --list) skip privileged messages', async () => {
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, undefined]) {
+      const mail = await store.entityOccurrences(['email'], 'raadsman@example.nl', undefined, 5, viewer);
+      assert.deepEqual([mail.messages, mail.datasets, mail.examples], [0, [], []]);
+      const lawyer = await store.handleOccurrences('0612345678', undefined, 5, viewer);
+      assert.deepEqual([lawyer.messages, lawyer.datasets, lawyer.examples, lawyer.firstSeen], [0, [], [], undefined]);
+      const client = await store.handleOccurrences('tapeworm', 'zuid', 5, viewer);
+      assert.equal(client.messages, 1, 'z-4 to the lawyer is not counted');
+      assert.deepEqual(client.datasets, ['zuid']);
+      assert.deepEqual(client.examples, [id('z-1')]);
+      assert.equal(client.lastSeen, '2020-04-01T09:00:00.000Z');
+    }
+    const mail = await store.entityOccurrences(['email'], 'raadsman@example.nl', undefined, 5, REVIEWER);
+    assert.deepEqual([mail.messages, mail.examples], [1, [id('z-5')]]);
+    assert.equal((await store.handleOccurrences('tapeworm', 'zuid', 5, REVIEWER)).messages, 2);
+  });
+
+  test('account facts of the lawyer\'s client count no privileged message', async () => {
+    const account = await tapeworm();
+    const open = await store.accountFacts(account, 10);
+    assert.deepEqual([open.sent, open.received], [2, 2], 'nothing registered yet');
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, ADMIN, undefined]) {
+      const facts = await store.accountFacts(account, 10, viewer);
+      assert.deepEqual([facts.sent, facts.received], [1, 1], JSON.stringify(viewer));
+      assert.deepEqual(facts.contacts.map((c) => c.handle), ['jaguar']);
+      assert.equal(facts.entities.length, 0);
+      assert.equal(facts.firstSeen, '2020-04-01T09:00:00.000Z');
+      assert.equal(facts.lastSeen, '2020-04-01T10:00:00.000Z', 'z-5 (April 3rd) is privileged');
+      assert.equal(facts.activity.byHour.reduce((a, b) => a + b, 0), 1);
+    }
+    const reviewer = await store.accountFacts(account, 10, REVIEWER);
+    assert.deepEqual([reviewer.sent, reviewer.received], [2, 2]);
+    assert.deepEqual(reviewer.contacts.map((c) => c.handle).sort(), ['+31 6 1234 5678', '0612345678', 'jaguar']);
+    const lawyer = (await store.findAccounts('0612345678', 'zuid'))[0]!.id;
+    const hidden = await store.accountFacts(lawyer, 10, ANALYST);
+    assert.deepEqual([hidden.sent, hidden.received, hidden.entities, hidden.contacts, hidden.firstSeen], [0, 0, [], [], undefined]);
+  });
+
+  test('communication edges leave out the privileged pair\'s messages', async () => {
+    assert.ok((await edgesOf()).includes('encrochat:0612345678>encrochat:tapeworm:1'));
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    const expected = ['encrochat:jaguar>encrochat:tapeworm:1', 'encrochat:otter>encrochat:bever:1', 'encrochat:tapeworm>encrochat:jaguar:1'];
+    for (const viewer of [ANALYST, ADMIN, undefined]) assert.deepEqual(await edgesOf(viewer), expected, JSON.stringify(viewer));
+    assert.equal((await edgesOf(REVIEWER)).length, 5);
+  });
+
+  test('duplicate candidates leave out privileged copies: one visible copy is no duplicate', async () => {
+    await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'copies.jsonl'), [
+      message('c-5', '2020-04-03T10:00:00Z', '0612345678', ['tapeworm'], 'pleidooi zaterdag kilo, mail me op raadsman@example.nl'),
+      message('c-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'kilo bij de haven morgen'),
+    ])] });
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    const senders = async (viewer?: Viewer) => [...new Set((await store.duplicateCandidates('zuid', viewer)).map((c) => c.sender))].sort();
+    assert.deepEqual(await senders(ANALYST), ['tapeworm']);
+    assert.deepEqual(await senders(), ['tapeworm']);
+    assert.deepEqual(await senders(REVIEWER), ['0612345678', 'tapeworm']);
+    // privilege released for one copy only: still no pair visible
+    await store.decidePrivilege(id('z-5'), 'released', 'rita');
+    assert.deepEqual(await senders(ANALYST), ['tapeworm']);
+  });
+
+  test('a scoped dataset hides out-of-scope messages from these views for non-admins only', async () => {
+    await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'outside.jsonl'), [
+      message('z-8', '2020-06-02T10:00:00Z', 'otter', ['bever'], 'de buit staat op buit@example.org'),
+    ])] });
+    await store.setScope('zuid', { handles: ['tapeworm'], warrant: 'RC-2020-21' }, 'cli:root');
+    assert.equal((await entityValues(ANALYST)).some((e) => e.includes('buit@example.org')), false);
+    assert.ok((await entityValues(ADMIN)).includes('email:buit@example.org:1'));
+    assert.ok((await entityValues()).includes('email:buit@example.org:1'), 'the local operator sees beyond the scope');
+    assert.equal((await store.entityOccurrences(['email'], 'buit@example.org', 'zuid', 3, ANALYST)).messages, 0);
+    const otter = await store.handleOccurrences('otter', undefined, 3, ANALYST);
+    assert.deepEqual([otter.messages, otter.datasets], [0, []]);
+    assert.deepEqual((await store.handleOccurrences('otter', undefined, 3, ADMIN)).datasets, ['zuid']);
+    const edges = await edgesOf(ANALYST);
+    assert.equal(edges.some((e) => e.includes('otter')), false);
+    assert.ok((await edgesOf(ADMIN)).some((e) => e.includes('otter')));
+    const otterId = (await store.findAccounts('otter', 'zuid'))[0]!.id;
+    assert.equal((await store.accountFacts(otterId, 10, ANALYST)).sent, 0);
+    assert.equal((await store.accountFacts(otterId, 10, ADMIN)).sent, 2);
+    // out-of-scope senders mentioning an entity do not supply link evidence
+    assert.deepEqual(await store.sendersMentioning('email', 'buit@example.org', ANALYST), []);
+    assert.equal((await store.sendersMentioning('email', 'buit@example.org', ADMIN)).length, 1);
+  });
+});

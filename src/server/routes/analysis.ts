@@ -1,6 +1,8 @@
 // Datasets, entities, account profiles and the communication graph, each limited to the
 // caller's datasets. Store queries here take one dataset at a time, so a caller with several
 // grants is answered dataset by dataset and the answers are merged; never an unrestricted query.
+// Each also takes the caller as viewer (viewerOf), so counts, contacts and ties leave out
+// messages outside the legal scope (non-admins) and privileged ones, as search does.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { ENTITY_TYPES } from '../../extract/entities/types.ts';
@@ -10,7 +12,7 @@ import { buildGraph } from '../../analyze/network/graph.ts';
 import type { CommunicationEdge, EntityCount } from '../../model/entities.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, ErrorSchema, errorResponses } from '../errors.ts';
-import { type EvidenceScope, evidenceScope, mayRead, requireReadable } from '../access.ts';
+import { type EvidenceScope, evidenceScope, mayRead, requireReadable, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 
 const DatasetParam = z.string().min(1).max(200).optional().openapi({ description: 'only this dataset' });
@@ -109,13 +111,14 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.openapi(entitiesRoute, async (c) => {
     const { type, dataset, limit, offset } = c.req.valid('query');
     const datasets = await datasetsFor(scopeOf(c), dataset);
+    const viewer = viewerOf(c.get('caller').user);
     let total = 0;
     let found: EntityCount[] = [];
-    if (datasets === undefined) ({ total, entities: found } = await deps.store.entities({ type, limit, offset }));
+    if (datasets === undefined) ({ total, entities: found } = await deps.store.entities({ type, limit, offset }, viewer));
     else {
       // each dataset's first offset+limit, merged by count: the page of the union
       for (const name of datasets) {
-        const part = await deps.store.entities({ type, dataset: name, limit: offset + limit, offset: 0 });
+        const part = await deps.store.entities({ type, dataset: name, limit: offset + limit, offset: 0 }, viewer);
         total += part.total;
         found.push(...part.entities);
       }
@@ -129,15 +132,16 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const scope = scopeOf(c);
     const { handle } = c.req.valid('param');
     const { dataset, platform } = c.req.valid('query');
+    const viewer = viewerOf(c.get('caller').user);
     let answer: ProfileAnswer;
     if (dataset !== undefined || scope.kind === 'all') {
       if (dataset !== undefined) requireReadable(scope, dataset, (await deps.store.findDataset(dataset)) !== undefined);
-      answer = await accountProfile(deps.store, { handle, dataset, platform });
+      answer = await accountProfile(deps.store, { handle, dataset, platform }, viewer);
     } else {
       // only the caller's datasets are asked, so an ambiguity never names a dataset they cannot see
       const holding: string[] = [];
       for (const name of scope.datasets) if ((await deps.store.findAccounts(handle, name, platform)).length > 0) holding.push(name);
-      answer = holding.length === 1 ? await accountProfile(deps.store, { handle, dataset: holding[0], platform })
+      answer = holding.length === 1 ? await accountProfile(deps.store, { handle, dataset: holding[0], platform }, viewer)
         : holding.length === 0 ? { kind: 'unknown' }
         : { kind: 'ambiguous', candidates: (await Promise.all(holding.map((d) => deps.store.findAccounts(handle, d, platform)))).flat().map(({ dataset: d, platform: p, handle: h }) => ({ dataset: d, platform: p, handle: h })) };
     }
@@ -156,9 +160,10 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const fromMs = parseDate('from', from);
     const toMs = parseDate('to', to);
     const datasets = await datasetsFor(scopeOf(c), dataset);
+    const viewer = viewerOf(c.get('caller').user);
     const edges = datasets === undefined
-      ? await deps.store.communicationEdges({ fromMs, toMs })
-      : mergeEdges((await Promise.all(datasets.map((d) => deps.store.communicationEdges({ dataset: d, fromMs, toMs })))).flat());
+      ? await deps.store.communicationEdges({ fromMs, toMs }, viewer)
+      : mergeEdges((await Promise.all(datasets.map((d) => deps.store.communicationEdges({ dataset: d, fromMs, toMs }, viewer)))).flat());
     await recordAction(deps, c, 'graph.view', dataset, { from, to, edges: edges.length });
     if (edges.length === 0) {
       return c.json({ totals: { accounts: 0, ties: 0, messages: 0, communities: 0, modularity: 0 }, took_ms: 0, keyPlayers: [], groups: [] }, 200);

@@ -1,6 +1,9 @@
 // Links between accounts that one person may hold (like `lode links` and `lode link
 // confirm|reject`). A link is shown, and may be decided, only when the caller may read the
 // datasets of both its accounts: a link into an unreadable dataset would tell what that holds.
+// Links are stored once for all readers, so their evidence from messages (a disclosed number with
+// an example message id) is gathered as LINK_EVIDENCE_READER sees the messages, whoever asks for
+// the update: only within the legal scope and never from privileged messages (links-update.ts).
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { personOfLink, updateLinks } from '../../analyze/links-update.ts';

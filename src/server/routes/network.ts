@@ -1,6 +1,7 @@
 // The shortest chain of contacts between two accounts (like `lode path --json`), over the
 // communication graph of the caller's datasets only: a chain through an unreadable dataset would
-// tell who talks to whom there.
+// tell who talks to whom there. Ties only messages hidden from the caller make (outside the legal
+// scope, privileged) are left out, as search leaves out the messages.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { buildGraph } from '../../analyze/network/graph.ts';
@@ -8,7 +9,7 @@ import { shortestPath } from '../../analyze/network/shortest-path.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
-import { evidenceScope } from '../access.ts';
+import { evidenceScope, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 import { parseDateParameter, requestedDatasets } from '../requested-datasets.ts';
 
@@ -52,10 +53,11 @@ export function networkRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       await recordAction(deps, c, 'path.view', `${a} ~ ${b}`, { dataset, from, to, refused: (error as Error).message });
       throw error;
     }
+    const viewer = viewerOf(c.get('caller').user);
     const edges = datasets === undefined
-      ? await deps.store.communicationEdges({ fromMs, toMs })
+      ? await deps.store.communicationEdges({ fromMs, toMs }, viewer)
       // buildGraph sums the same pair's messages over the datasets' edges
-      : (await Promise.all(datasets.map((d) => deps.store.communicationEdges({ dataset: d, fromMs, toMs })))).flat();
+      : (await Promise.all(datasets.map((d) => deps.store.communicationEdges({ dataset: d, fromMs, toMs }, viewer)))).flat();
     const path = shortestPath(buildGraph(edges), keys[0], keys[1]);
     await recordAction(deps, c, 'path.view', `${a} ~ ${b}`, { dataset, from, to, found: path !== undefined, ...(path ? { accounts: path.accounts } : {}) });
     return c.json({ from: keys[0], to: keys[1], found: path !== undefined, ...(path ?? {}) }, 200);

@@ -1,5 +1,6 @@
 // Many values looked up at once (like `lode search --list FILE --json`): phone numbers, e-mails,
-// IBANs, wallets, IMEIs, IPs or handles, one a line. Only the caller's datasets are asked.
+// IBANs, wallets, IMEIs, IPs or handles, one a line. Only the caller's datasets are asked, and
+// only the messages the caller may see (legal scope, privilege) are counted or given as examples.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { lookupList, lookupListWithin } from '../../analyze/list-lookup.ts';
@@ -50,17 +51,10 @@ export function searchListRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const { lines, dataset } = c.req.valid('json');
     const started = performance.now();
     const datasets = await requestedDatasets(deps.store, scope, dataset);
-    const matches = datasets === undefined ? await lookupList(deps.store, lines, undefined)
-      : datasets.length === 1 ? await lookupList(deps.store, lines, datasets[0])
-      : await lookupListWithin(deps.store, lines, datasets);
-    // TODO(store): the occurrence queries should take the viewer, as search does, so counts leave
-    // out withheld (privileged or out-of-scope) messages too; until then their ids are not shown
     const viewer = viewerOf(c.get('caller').user);
-    for (const m of matches) {
-      const shown = [];
-      for (const id of m.examples) if (await deps.store.message(id, viewer)) shown.push(id);
-      m.examples = shown;
-    }
+    const matches = datasets === undefined ? await lookupList(deps.store, lines, undefined, viewer)
+      : datasets.length === 1 ? await lookupList(deps.store, lines, datasets[0], viewer)
+      : await lookupListWithin(deps.store, lines, datasets, viewer);
     const found = matches.filter((m) => m.found);
     // what was looked up, not only how many: the log must show who searched for which number
     await recordAction(deps, c, 'search.list', dataset, { values: matches.map((m) => `${m.as}:${m.value}`), found: found.map((m) => `${m.as}:${m.value}`) });

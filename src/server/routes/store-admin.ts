@@ -1,12 +1,15 @@
 // What the store holds and what ingest left behind (like `lode status`, `lode quarantine` and
 // `lode duplicates`), each limited to the caller's datasets. Store queries here take one dataset
 // at a time, so a caller with several grants is answered dataset by dataset and the answers merged.
+// The quarantine is for admins only: its excerpts are raw lines nobody could read, so nothing
+// tells whether they are privileged or outside a warrant's scope (the CLI keeps it for the
+// operator). Duplicates count and show only the copies the caller may see (viewerOf).
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { type DuplicateGroup, groupDuplicates } from '../../ingest/duplicates.ts';
 import type { QuarantineEntry } from '../../model/items.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
-import { errorResponses } from '../errors.ts';
+import { ApiError, errorResponses } from '../errors.ts';
 import { evidenceScope, mayRead, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 import { requestedDatasets } from '../requested-datasets.ts';
@@ -54,7 +57,8 @@ const sourcesRoute = createRoute({
 });
 
 const quarantineRoute = createRoute({
-  method: 'get', path: '/quarantine', tags: ['store'], summary: 'What ingest could not read: file, SHA-256, line, byte offset, reason, excerpt (like `lode quarantine --json`)',
+  method: 'get', path: '/quarantine', tags: ['store'], summary: 'What ingest could not read: file, SHA-256, line, byte offset, reason, excerpt (like `lode quarantine --json`); admins only',
+  description: 'Excerpts are raw lines that could not be read, so no legal scope or privilege screening applies to them: the route is open to admins only.',
   request: {
     query: z.object({
       dataset: DatasetParam, limit: z.coerce.number().int().min(1).max(1000).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -102,7 +106,12 @@ export function storeAdminRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(quarantineRoute, async (c) => {
     const { dataset, limit, offset } = c.req.valid('query');
-    const datasets = await requestedDatasets(deps.store, scopeOf(c), dataset);
+    const scope = scopeOf(c);
+    if (c.get('caller').user.role !== 'admin') {
+      await recordAction(deps, c, 'quarantine.list', dataset, { limit, offset, refused: 'admins only' });
+      throw new ApiError(403, 'forbidden', 'quarantined records are raw lines that may hold privileged or out-of-scope text: open to admins only');
+    }
+    const datasets = await requestedDatasets(deps.store, scope, dataset);
     let total = 0;
     let entries: QuarantineEntry[] = [];
     if (datasets === undefined) ({ total, entries } = await deps.store.quarantine({ limit, offset }));
@@ -122,20 +131,12 @@ export function storeAdminRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.openapi(duplicatesRoute, async (c) => {
     const { dataset, limit } = c.req.valid('query');
     const datasets = await requestedDatasets(deps.store, scopeOf(c), dataset);
-    // groups never span datasets, so grouping each dataset's candidates apart changes nothing
-    const grouped = datasets === undefined
-      ? groupDuplicates(await deps.store.duplicateCandidates())
-      : (await Promise.all(datasets.map(async (d) => groupDuplicates(await deps.store.duplicateCandidates(d))))).flat();
-    // TODO(store): duplicateCandidates should take the viewer, as search does; until then every
-    // copy is checked, so a withheld (privileged or out-of-scope) message shows neither id nor excerpt
+    // the store leaves out copies the caller may not see (privileged, outside the legal scope)
     const viewer = viewerOf(c.get('caller').user);
-    const groups: DuplicateGroup[] = [];
-    for (const group of grouped) {
-      const items = [];
-      for (const item of group.items) if (await deps.store.message(item.id, viewer)) items.push(item);
-      if (items.length === group.items.length) groups.push(group);
-      else if (items.length >= 2) groups.push({ ...group, items, excerpt: (await deps.store.message(items[0]!.id, viewer))!.body.slice(0, group.excerpt.length) });
-    }
+    // groups never span datasets, so grouping each dataset's candidates apart changes nothing
+    const groups: DuplicateGroup[] = datasets === undefined
+      ? groupDuplicates(await deps.store.duplicateCandidates(undefined, viewer))
+      : (await Promise.all(datasets.map(async (d) => groupDuplicates(await deps.store.duplicateCandidates(d, viewer))))).flat();
     const counts = {
       total: groups.length,
       exact: groups.filter((g) => g.kind === 'exact').length,

@@ -1,5 +1,10 @@
 // Read-side queries of the SQLite store for entities, accounts and the network. Functions of the
 // database handle, so sqlite-store.ts stays the writer and these stay plain SQL.
+//
+// Whatever here is drawn from messages takes `hidden`: the legal-scope and privilege conditions
+// on `m` (messages) that scope.ts's visibilityConditions gives for the viewer, ANDed with the
+// query, so counts, contacts, edges and examples leave out what search would hide. Empty when
+// nothing is scoped or privileged: then the queries are exactly what they were.
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { CommunicationEdge, EntityCount, EntityQuery } from '../../model/entities.ts';
 import type { AccountLink, AccountRef, LinkEvidence, LinkKind, LinkStatus } from '../../model/attribution.ts';
@@ -8,8 +13,13 @@ type Row = Record<string, unknown>;
 
 export type EdgeQuery = { dataset?: string; fromMs?: number; toMs?: number };
 
-export function listEntities(db: DatabaseSync, query: EntityQuery): { total: number; entities: EntityCount[] } {
-  const where: string[] = ['e.mentions > 0'];
+/** Condition text to append to a WHERE clause (empty when nothing is hidden). */
+function andAll(hidden: readonly string[]): string {
+  return hidden.map((w) => ` AND ${w}`).join('');
+}
+
+export function listEntities(db: DatabaseSync, query: EntityQuery, hidden: readonly string[] = []): { total: number; entities: EntityCount[] } {
+  const where: string[] = [];
   const params: SQLInputValue[] = [];
   if (query.dataset) {
     where.push('d.name = ?');
@@ -19,7 +29,17 @@ export function listEntities(db: DatabaseSync, query: EntityQuery): { total: num
     where.push('e.type = ?');
     params.push(query.type);
   }
-  const clause = `WHERE ${where.join(' AND ')}`;
+  if (hidden.length > 0) {
+    // entities.mentions counts every mention: with something hidden, count the visible ones, so an
+    // entity only a hidden message holds is not listed at all
+    const from = `FROM entities e JOIN datasets d ON d.id = e.dataset_id JOIN mentions mn ON mn.entity_id = e.id JOIN messages m ON m.rowid = mn.item_key
+                  WHERE ${[...where, ...hidden].join(' AND ')} GROUP BY e.id`;
+    const total = Number(db.prepare(`SELECT count(*) AS n FROM (SELECT e.id ${from})`).get(...params)?.n ?? 0);
+    const rows = db.prepare(`SELECT d.name AS dataset, e.type, e.value, count(*) AS mentions ${from}
+                             ORDER BY mentions DESC, e.type, e.value LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    return { total, entities: rows.map((r) => ({ dataset: String(r.dataset), type: String(r.type), value: String(r.value), mentions: Number(r.mentions) })) };
+  }
+  const clause = `WHERE ${['e.mentions > 0', ...where].join(' AND ')}`;
   const total = Number(db.prepare(`SELECT count(*) AS n FROM entities e JOIN datasets d ON d.id = e.dataset_id ${clause}`).get(...params)?.n ?? 0);
   const rows = db.prepare(`SELECT d.name AS dataset, e.type, e.value, e.mentions FROM entities e JOIN datasets d ON d.id = e.dataset_id
                            ${clause} ORDER BY e.mentions DESC, e.type, e.value LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
@@ -27,27 +47,34 @@ export function listEntities(db: DatabaseSync, query: EntityQuery): { total: num
 }
 
 /** Mentions of one entity value across datasets: how many items, where, when, and a few of them. */
-export function entityOccurrences(db: DatabaseSync, types: readonly string[], value: string, dataset: string | undefined, examples: number) {
+export function entityOccurrences(db: DatabaseSync, types: readonly string[], value: string, dataset: string | undefined, examples: number, hidden: readonly string[] = []) {
   const params: SQLInputValue[] = [...types, value];
   const datasetClause = dataset ? 'AND d.name = ?' : '';
   if (dataset) params.push(dataset);
   const from = `FROM entities e JOIN datasets d ON d.id = e.dataset_id JOIN mentions mn ON mn.entity_id = e.id JOIN messages m ON m.rowid = mn.item_key
-                WHERE e.type IN (${types.map(() => '?').join(', ')}) AND e.value = ? ${datasetClause}`;
+                WHERE e.type IN (${types.map(() => '?').join(', ')}) AND e.value = ? ${datasetClause}${andAll(hidden)}`;
   const summary = db.prepare(`SELECT count(DISTINCT mn.item_key) AS n, min(m.ts_ms) AS first, max(m.ts_ms) AS last, group_concat(DISTINCT d.name) AS datasets ${from}`).get(...params)!;
   const ids = db.prepare(`SELECT DISTINCT m.uid, m.rowid ${from} ORDER BY m.rowid DESC LIMIT ?`).all(...params, examples).map((r) => String(r.uid));
   return occurrence(summary, ids);
 }
 
-/** Messages an account sent, across the datasets that have it (or the one named). */
-export function handleOccurrences(db: DatabaseSync, handleFolded: string, dataset: string | undefined, examples: number) {
+/**
+ * Messages an account sent, across the datasets that have it (or the one named). With something
+ * hidden, the datasets are those of the visible messages: that a handle is an account of a
+ * dataset at all can come from hidden messages alone (a lawyer's number, a party outside the scope).
+ */
+export function handleOccurrences(db: DatabaseSync, handleFolded: string, dataset: string | undefined, examples: number, hidden: readonly string[] = []) {
   const params: SQLInputValue[] = [handleFolded];
   const datasetClause = dataset ? 'AND d.name = ?' : '';
   if (dataset) params.push(dataset);
   const accounts = `SELECT a.id FROM accounts a JOIN datasets d ON d.id = a.dataset_id WHERE a.handle_folded = ? ${datasetClause}`;
-  const summary = db.prepare(`SELECT count(*) AS n, min(m.ts_ms) AS first, max(m.ts_ms) AS last,
-                                (SELECT group_concat(DISTINCT d.name) FROM accounts a JOIN datasets d ON d.id = a.dataset_id WHERE a.handle_folded = ? ${datasetClause}) AS datasets
-                              FROM messages m WHERE m.sender_id IN (${accounts})`).get(...params, ...params)!;
-  const ids = db.prepare(`SELECT uid FROM messages WHERE sender_id IN (${accounts}) ORDER BY rowid DESC LIMIT ?`).all(...params, examples).map((r) => String(r.uid));
+  const datasets = hidden.length === 0
+    ? `(SELECT group_concat(DISTINCT d.name) FROM accounts a JOIN datasets d ON d.id = a.dataset_id WHERE a.handle_folded = ? ${datasetClause})`
+    : `(SELECT group_concat(DISTINCT d.name) FROM messages m JOIN datasets d ON d.id = m.dataset_id WHERE m.sender_id IN (${accounts})${andAll(hidden)})`;
+  const summary = db.prepare(`SELECT count(*) AS n, min(m.ts_ms) AS first, max(m.ts_ms) AS last, ${datasets} AS datasets
+                              FROM messages m WHERE m.sender_id IN (${accounts})${andAll(hidden)}`).get(...params, ...params)!;
+  const ids = db.prepare(`SELECT m.uid FROM messages m WHERE m.sender_id IN (${accounts})${andAll(hidden)} ORDER BY m.rowid DESC LIMIT ?`)
+    .all(...params, examples).map((r) => String(r.uid));
   return occurrence(summary, ids);
 }
 
@@ -63,8 +90,8 @@ function occurrence(summary: Row, examples: string[]) {
 }
 
 /** Who wrote to whom, aggregated per ordered pair of accounts (keys `platform:handle`). */
-export function communicationEdges(db: DatabaseSync, query: EdgeQuery): CommunicationEdge[] {
-  const where = ['m.kind = 0', 'm.recipients IS NOT NULL'];
+export function communicationEdges(db: DatabaseSync, query: EdgeQuery, hidden: readonly string[] = []): CommunicationEdge[] {
+  const where = ['m.kind = 0', 'm.recipients IS NOT NULL', ...hidden];
   const params: SQLInputValue[] = [];
   if (query.dataset) {
     where.push('m.dataset_id = (SELECT id FROM datasets WHERE name = ?)');
@@ -122,20 +149,21 @@ function toAccountRow(r: Row): AccountRow {
 }
 
 /** The facts of an account's profile that SQL answers; aliases and names are reconciled by the caller. */
-export function accountFacts(db: DatabaseSync, id: number, contactLimit: number) {
+export function accountFacts(db: DatabaseSync, id: number, contactLimit: number, hidden: readonly string[] = []) {
+  const visible = andAll(hidden);
   const savedAliases = db.prepare(`SELECT c.alias, o.handle AS owner FROM contacts c JOIN accounts o ON o.id = c.owner_id WHERE c.contact_id = ? AND c.alias != ''`)
     .all(id).map((r) => ({ alias: String(r.alias), owner: String(r.owner) }));
   const devices = db.prepare(`SELECT d.imei, d.model, ad.since FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE ad.account_id = ? ORDER BY ad.since`)
     .all(id).map((r) => ({ imei: optional(r.imei), model: optional(r.model), since: optional(r.since) }));
-  const sent = db.prepare('SELECT count(*) AS n, min(ts_ms) AS first, max(ts_ms) AS last FROM messages WHERE sender_id = ?').get(id)!;
+  const sent = db.prepare(`SELECT count(*) AS n, min(m.ts_ms) AS first, max(m.ts_ms) AS last FROM messages m WHERE m.sender_id = ?${visible}`).get(id)!;
   // a conversation's messages reach all its members: groups included
   const inConversations = 'SELECT conversation_id FROM conversation_members WHERE account_id = ?';
-  const received = db.prepare(`SELECT count(*) AS n, min(ts_ms) AS first, max(ts_ms) AS last FROM messages
-                               WHERE conversation_id IN (${inConversations}) AND sender_id != ?`).get(id, id)!;
+  const received = db.prepare(`SELECT count(*) AS n, min(m.ts_ms) AS first, max(m.ts_ms) AS last FROM messages m
+                               WHERE m.conversation_id IN (${inConversations}) AND m.sender_id != ?${visible}`).get(id, id)!;
   const sentTo = db.prepare(`SELECT CAST(r.value AS INTEGER) AS other, count(*) AS n FROM messages m, json_each(m.recipients) r
-                             WHERE m.sender_id = ? GROUP BY other`).all(id);
-  const receivedFrom = db.prepare(`SELECT sender_id AS other, count(*) AS n FROM messages WHERE conversation_id IN (${inConversations}) AND sender_id != ?
-                                   GROUP BY sender_id`).all(id, id);
+                             WHERE m.sender_id = ?${visible} GROUP BY other`).all(id);
+  const receivedFrom = db.prepare(`SELECT m.sender_id AS other, count(*) AS n FROM messages m WHERE m.conversation_id IN (${inConversations}) AND m.sender_id != ?${visible}
+                                   GROUP BY m.sender_id`).all(id, id);
   const contacts = new Map<number, { sent: number; received: number }>();
   for (const r of sentTo) contacts.set(Number(r.other), { sent: Number(r.n), received: 0 });
   for (const r of receivedFrom) {
@@ -148,13 +176,13 @@ export function accountFacts(db: DatabaseSync, id: number, contactLimit: number)
   const names = new Map(top.map(([other]) => [other, accountById(db, other)]));
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
-  for (const r of db.prepare(`SELECT (ts_ms / 3600000) % 24 AS h, ((ts_ms / 86400000) + 4) % 7 AS w, count(*) AS n FROM messages
-                              WHERE sender_id = ? AND ts_ms IS NOT NULL GROUP BY h, w`).all(id)) {
+  for (const r of db.prepare(`SELECT (m.ts_ms / 3600000) % 24 AS h, ((m.ts_ms / 86400000) + 4) % 7 AS w, count(*) AS n FROM messages m
+                              WHERE m.sender_id = ? AND m.ts_ms IS NOT NULL${visible} GROUP BY h, w`).all(id)) {
     byHour[Number(r.h)]! += Number(r.n);
     byWeekday[Number(r.w)]! += Number(r.n);
   }
   const entities = db.prepare(`SELECT e.type, e.value, count(*) AS n FROM messages m JOIN mentions mn ON mn.item_key = m.rowid JOIN entities e ON e.id = mn.entity_id
-                               WHERE m.sender_id = ? GROUP BY e.id ORDER BY n DESC, e.type, e.value LIMIT 200`)
+                               WHERE m.sender_id = ?${visible} GROUP BY e.id ORDER BY n DESC, e.type, e.value LIMIT 200`)
     .all(id).map((r) => ({ type: String(r.type), value: String(r.value), count: Number(r.n) }));
   const firsts = [sent.first, received.first].filter((v) => v !== null).map(Number);
   const lasts = [sent.last, received.last].filter((v) => v !== null).map(Number);
@@ -196,10 +224,10 @@ export function exposureIdentifiers(db: DatabaseSync): { id: number; type: strin
 }
 
 /** Senders of messages that mention this entity, with how many such messages and the newest one. */
-export function sendersMentioning(db: DatabaseSync, type: string, value: string): { account: number; messages: number; example: string }[] {
+export function sendersMentioning(db: DatabaseSync, type: string, value: string, hidden: readonly string[] = []): { account: number; messages: number; example: string }[] {
   return db.prepare(`SELECT m.sender_id AS a, count(DISTINCT m.rowid) AS n, max(m.uid) AS example
                      FROM entities e JOIN mentions mn ON mn.entity_id = e.id JOIN messages m ON m.rowid = mn.item_key
-                     WHERE e.type = ? AND e.value = ? GROUP BY m.sender_id`).all(type, value)
+                     WHERE e.type = ? AND e.value = ?${andAll(hidden)} GROUP BY m.sender_id`).all(type, value)
     .map((r) => ({ account: Number(r.a), messages: Number(r.n), example: String(r.example) }));
 }
 

@@ -41,15 +41,19 @@ const PRIVILEGED = involvesAny('SELECT account_id FROM privileged_accounts');
 /**
  * Conditions on `m` (messages) that hide what the viewer may not see. Empty when nothing is
  * scoped or privileged, so stores without either pay nothing (not even the join FTS-only
- * queries would otherwise need).
+ * queries would otherwise need). `alias` names the messages table in the caller's query when
+ * it is not `m` (the conditions' own subqueries use other aliases).
  */
-export function visibilityConditions(s: SqliteStore, viewer: Viewer = LOCAL_OPERATOR): string[] {
+export function visibilityConditions(s: SqliteStore, viewer: Viewer = LOCAL_OPERATOR, alias = 'm'): string[] {
   const where: string[] = [];
   if (!viewer.isAdmin && s.sql('SELECT 1 AS x FROM dataset_scopes LIMIT 1').get()) where.push(WITHIN_SCOPE);
   if (!viewer.mayReviewPrivilege && s.sql('SELECT 1 AS x FROM privileged_accounts LIMIT 1').get()) {
     where.push(`(NOT ${PRIVILEGED} OR m.rowid IN (SELECT item_key FROM privilege_decisions WHERE status = 'released'))`);
   }
-  return where;
+  if (alias === 'm') return where;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias)) throw new Error(`not a table alias: ${alias}`);
+  // `\bm\.` leaves the subqueries' own aliases alone (cm., sc., ...)
+  return where.map((w) => w.replace(/\bm\./g, `${alias}.`));
 }
 
 export function isVisible(s: SqliteStore, rowid: number, viewer: Viewer | undefined): boolean {

@@ -472,28 +472,30 @@ export class SqliteStore implements Store {
         item.extra ? JSON.stringify(item.extra) : null).changes);
   }
 
-  async entities(query: EntityQuery) {
-    return analysis.listEntities(this.db, query);
+  // Views drawn from messages take the viewer like search does: scope.ts's conditions on `m`
+  // leave out what the viewer may not see (no viewer: the local operator, privileged hidden).
+  async entities(query: EntityQuery, viewer?: Viewer) {
+    return analysis.listEntities(this.db, query, scope.visibilityConditions(this, viewer));
   }
 
-  async entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number) {
-    return analysis.entityOccurrences(this.db, types, value, dataset, examples);
+  async entityOccurrences(types: readonly string[], value: string, dataset: string | undefined, examples: number, viewer?: Viewer) {
+    return analysis.entityOccurrences(this.db, types, value, dataset, examples, scope.visibilityConditions(this, viewer));
   }
 
-  async handleOccurrences(handle: string, dataset: string | undefined, examples: number) {
-    return analysis.handleOccurrences(this.db, foldText(handle), dataset, examples);
+  async handleOccurrences(handle: string, dataset: string | undefined, examples: number, viewer?: Viewer) {
+    return analysis.handleOccurrences(this.db, foldText(handle), dataset, examples, scope.visibilityConditions(this, viewer));
   }
 
-  async communicationEdges(query: analysis.EdgeQuery) {
-    return analysis.communicationEdges(this.db, query);
+  async communicationEdges(query: analysis.EdgeQuery, viewer?: Viewer) {
+    return analysis.communicationEdges(this.db, query, scope.visibilityConditions(this, viewer));
   }
 
   async findAccounts(handle: string, dataset?: string, platform?: string) {
     return analysis.findAccounts(this.db, handle, foldText(handle), dataset, platform);
   }
 
-  async accountFacts(id: number, contactLimit: number) {
-    return analysis.accountFacts(this.db, id, contactLimit);
+  async accountFacts(id: number, contactLimit: number, viewer?: Viewer) {
+    return analysis.accountFacts(this.db, id, contactLimit, scope.visibilityConditions(this, viewer));
   }
 
   async describeAccount(id: number) {
@@ -510,8 +512,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  async sendersMentioning(type: string, value: string) {
-    return analysis.sendersMentioning(this.db, type, value);
+  async sendersMentioning(type: string, value: string, viewer?: Viewer) {
+    return analysis.sendersMentioning(this.db, type, value, scope.visibilityConditions(this, viewer));
   }
 
   async saveLinks(links: readonly ProposedLink[], toolrun: { component: string; version: string }) {
@@ -633,18 +635,21 @@ export class SqliteStore implements Store {
     return { messages, mentions };
   }
 
-  async duplicateCandidates(dataset?: string): Promise<DuplicateCandidate[]> {
-    const filter = dataset ? 'AND dataset_id = (SELECT id FROM datasets WHERE name = ?)' : '';
+  async duplicateCandidates(dataset?: string, viewer?: Viewer): Promise<DuplicateCandidate[]> {
+    const filter = dataset ? 'AND m.dataset_id = (SELECT id FROM datasets WHERE name = ?)' : '';
     const params = dataset ? [dataset] : [];
+    // hidden copies count neither in the group nor as candidates: one visible copy is no duplicate
+    const visible = scope.visibilityConditions(this, viewer).map((w) => ` AND ${w}`).join('');
     const rows = this.db.prepare(`
       WITH repeated AS (
-        SELECT dataset_id, sender_id, fingerprint FROM messages
-        WHERE fingerprint IS NOT NULL ${filter}
-        GROUP BY dataset_id, sender_id, fingerprint HAVING count(*) > 1)
+        SELECT m.dataset_id, m.sender_id, m.fingerprint FROM messages m
+        WHERE m.fingerprint IS NOT NULL ${filter}${visible}
+        GROUP BY m.dataset_id, m.sender_id, m.fingerprint HAVING count(*) > 1)
       SELECT m.uid, d.name AS dataset, a.handle AS sender, m.fingerprint, m.ts_ms, m.body, s.path, m.line
       FROM repeated r
       JOIN messages m ON m.dataset_id = r.dataset_id AND m.sender_id = r.sender_id AND m.fingerprint = r.fingerprint
       JOIN datasets d ON d.id = m.dataset_id JOIN accounts a ON a.id = m.sender_id JOIN sources s ON s.id = m.source_id
+      WHERE 1${visible}
       ORDER BY m.dataset_id, m.sender_id, m.fingerprint, m.ts_ms, m.rowid`).all(...params);
     return rows.map((r) => ({
       id: String(r.uid), dataset: String(r.dataset), sender: String(r.sender), fingerprint: Number(r.fingerprint),
