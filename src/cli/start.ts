@@ -46,6 +46,11 @@ async function start(): Promise<void> {
     out.write(`\nExample search: bin/lode search '${EXAMPLE_QUERY}'\n`);
     out.write(`  ${result.total} hits in ${result.took_ms} ms; the newest:\n`);
     for (const hit of result.hits) out.write(`  ${hit.ts ?? ''} ${hit.from}: ${hit.body.slice(0, 100)}\n`);
+    const phones = await store.entities({ type: 'phone', dataset: DEMO_DATASET, limit: 1, offset: 0 });
+    const busiest = result.hits[0]?.from;
+    out.write(`\nEntities found at ingest: bin/lode entities${phones.entities[0] ? `   (e.g. bin/lode search 'phone:${phones.entities[0].value}')` : ''}\n`);
+    if (busiest) out.write(`Who is behind a handle: bin/lode account ${busiest}   links between accounts: bin/lode links --update\n`);
+    out.write(`The network: bin/lode graph   the API for a team: bin/lode serve\n`);
     out.write(`\nMore: bin/lode --help   bin/lode search --help   docs/QUERY.md\n`);
   } finally {
     await store.close();
