@@ -1,5 +1,7 @@
 // `lode links --update` and POST /api/v1/links/update: gathers the link evidence of every dataset
 // again and stores the proposals. One function for both, so the CLI and the API propose alike.
+import { normaliseEntityQuery } from '../extract/entities/extract.ts';
+import { queryContext } from '../extract/entities/region.ts';
 import type { AccountLink } from '../model/attribution.ts';
 import type { Viewer } from '../model/security.ts';
 import type { Store } from '../store/store.ts';
@@ -13,9 +15,19 @@ import { LINKER_COMPONENT, LINKER_VERSION, proposeLinks } from './links.ts';
  */
 export const LINK_EVIDENCE_READER: Viewer = { isAdmin: false, mayReviewPrivilege: false };
 
-/** Links an analyst confirmed or rejected keep that decision; their evidence is refreshed. */
+/**
+ * Links an analyst confirmed or rejected keep that decision; their evidence is refreshed.
+ * The store leaves privileged parties' accounts out of the evidence (their handles, exposures,
+ * devices and names); a site record that gives another account a lawyer's number or address is
+ * left out here too, so no proposal names a privileged identifier.
+ */
 export async function updateLinks(store: Store): Promise<{ added: number; updated: number }> {
-  const evidence = await store.linkEvidence();
+  const gathered = await store.linkEvidence();
+  const privileged = new Set((await store.privilegedIdentifiers()).filter((i) => i.kind !== 'platform-handle').map((i) => `${i.kind}\u0000${i.value}`));
+  const context = queryContext();
+  const isPrivileged = (type: string, value: string) =>
+    (type === 'phone' || type === 'email') && privileged.has(`${type}\u0000${normaliseEntityQuery(type, value, context) ?? ''}`);
+  const evidence = privileged.size === 0 ? gathered : { ...gathered, exposures: gathered.exposures.filter((e) => !isPrivileged(e.type, e.value)) };
   const names = new Map<number, string>();
   const ids = new Set([...evidence.sharedDevices.flatMap((d) => [d.a, d.b]), ...evidence.handles.map((h) => h.id), ...evidence.exposures.map((e) => e.id), ...evidence.aliases.map((a) => a.account), ...evidence.names.map((n) => n.account)]);
   for (const id of ids) {

@@ -14,7 +14,7 @@ export type ProfileAnswer =
 
 /** `viewer`: who reads (absent: the local operator); counts, contacts and entities leave out what they may not see. */
 export async function accountProfile(store: Store, request: ProfileRequest, viewer?: Viewer): Promise<ProfileAnswer> {
-  const matches = await store.findAccounts(request.handle, request.dataset, request.platform);
+  const matches = await store.findAccounts(request.handle, request.dataset, request.platform, viewer);
   if (matches.length === 0) return { kind: 'unknown' };
   if (matches.length > 1) return { kind: 'ambiguous', candidates: matches.map(({ dataset, platform, handle }) => ({ dataset, platform, handle })) };
   const account = matches[0]!;

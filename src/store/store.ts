@@ -84,7 +84,11 @@ export interface Store {
 
   ensureDataset(name: string): Promise<Dataset>;
   findDataset(name: string): Promise<Dataset | undefined>;
-  summarise(): Promise<DatasetSummary[]>;
+  /**
+   * Counts and first/last timestamps per dataset. Messages, notes and the time range count only
+   * what `viewer` may see (absent: the local operator, privileged messages left out).
+   */
+  summarise(viewer?: Viewer): Promise<DatasetSummary[]>;
   /** Every source of every dataset, with its status and checkpoint. */
   sources(): Promise<(Source & { dataset: string })[]>;
 
@@ -132,7 +136,12 @@ export interface Store {
   reindexEntities(options: ReindexOptions): Promise<{ messages: number; mentions: number }>;
 
   communicationEdges(query: { dataset?: string; fromMs?: number; toMs?: number }, viewer?: Viewer): Promise<CommunicationEdge[]>;
-  findAccounts(handle: string, dataset?: string, platform?: string): Promise<(AccountRef & { id: number; name?: string })[]>;
+  /**
+   * Accounts with this handle. A privileged party's own account (a registered lawyer's identifier)
+   * is found only by privilege reviewers: for anyone else, the local operator included (no
+   * viewer), it is like an unknown handle.
+   */
+  findAccounts(handle: string, dataset?: string, platform?: string, viewer?: Viewer): Promise<(AccountRef & { id: number; name?: string })[]>;
   /** Counts, contacts, activity, disclosed entities and first/last seen come from visible messages only. */
   accountFacts(id: number, contactLimit: number, viewer?: Viewer): Promise<AccountFacts>;
   linkEvidence(): Promise<LinkEvidenceRows>;

@@ -8,6 +8,7 @@ import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 import { PASSWORD, getJson, login, startTestServer, type Login, type TestServer } from './server-fixture.ts';
 
 type SearchBody = { total: number; hits: { id: string; ref?: string }[] };
+type DatasetsBody = { datasets: { name: string; messages: number; lastTs?: string }[] };
 type ReviewBody = { total: number; messages: { id: string; ref?: string; body: string; privilegedParties: { identifier: string }[] }[] };
 
 let server: TestServer;
@@ -51,10 +52,24 @@ test('an analyst searching a scoped dataset sees only what the warrant covers; a
 });
 
 test('privileged messages: withheld from analysts and admins, reviewed and released by a reviewer only', async () => {
+  const zuidCount = async (who: Login, path = '/datasets') => {
+    const answer = await getJson<DatasetsBody>(`${api}${path}`, who.token);
+    assert.equal(answer.status, 200);
+    return answer.body.datasets.find((d) => d.name === 'zuid')!.messages;
+  };
+  const before = await zuidCount(ana);
   const added = await server.store.addPrivileged('phone', '+31611111111', 'mr. Bakker', 'cli:root');
   assert.equal(added.kind, 'added');
   assert.equal((await search(ana, 'advocaat')).body.total, 0);
   assert.equal((await search(root, 'advocaat')).body.total, 0);
+  // dataset counts (GET /datasets, GET /status) leave the withheld message out but for reviewers
+  for (const who of [ana, root]) {
+    assert.equal(await zuidCount(who), before - 1);
+    assert.equal(await zuidCount(who, '/status'), before - 1);
+  }
+  const reviewer = (await server.store.summarise({ isAdmin: false, mayReviewPrivilege: true })).find((d) => d.name === 'zuid')!;
+  assert.equal(reviewer.messages, before, 'a reviewer\'s counts include it');
+  assert.equal((await server.store.summarise()).find((d) => d.name === 'zuid')!.messages, before - 1, 'lode status: the operator is no reviewer');
 
   for (const who of [ana, root]) {
     const refused = await getJson<{ error: { code: string } }>(`${api}/privileged/review`, who.token);
@@ -101,6 +116,7 @@ test('entities, accounts, graph and search/list do not reveal a privileged messa
   // before the number is registered, everything shows: the checks below are not empty by accident
   assert.ok((await getJson<Entities>(`${api}/entities?type=email`, ana.token)).body.entities.some((e) => e.value === 'dossier@advocaat.example'));
   assert.equal((await lookup(ana)).found, 2);
+  assert.equal((await getJson(`${api}/accounts/${encodeURIComponent('+31 6 22222222')}?dataset=zuid`, ana.token)).status, 200);
 
   assert.equal((await server.store.addPrivileged('phone', '+31622222222', 'mr. Smit', 'cli:root')).kind, 'added');
   for (const who of [ana, root]) {
@@ -122,6 +138,17 @@ test('entities, accounts, graph and search/list do not reveal a privileged messa
     assert.equal(listed.found, 0);
     assert.deepEqual(listed.matches.map((m) => [m.found, m.messages, m.datasets, m.examples]), [[false, 0, [], []], [false, 0, [], []]]);
   }
-  const path = await getJson<{ found: boolean }>(`${api}/path?a=tapeworm&b=${encodeURIComponent('+31 6 22222222')}`, ana.token);
-  assert.equal(path.body.found, false, 'no chain through the lawyer\'s messages');
+  // the lawyer's own account is like an unknown handle for all but reviewers
+  for (const who of [ana, root]) {
+    const path = await getJson<{ error: { code: string; message: string } }>(`${api}/path?a=tapeworm&b=${encodeURIComponent('+31 6 22222222')}`, who.token);
+    assert.equal(path.status, 404);
+    assert.deepEqual(path.body.error, { ...path.body.error, code: 'not_found', message: 'no account "+31 6 22222222"' });
+    const account = await getJson<{ error: { message: string } }>(`${api}/accounts/${encodeURIComponent('+31 6 22222222')}`, who.token);
+    assert.equal(account.status, 404);
+    assert.equal(account.body.error.message, 'no account "+31 6 22222222"');
+    assert.equal((await getJson(`${api}/accounts/${encodeURIComponent('+31 6 22222222')}?dataset=zuid`, who.token)).status, 404);
+  }
+  assert.equal((await getJson(`${api}/accounts/nobody-at-all`, ana.token)).status, 404, 'the same answer as an unknown handle');
+  const reviewer = { isAdmin: false, mayReviewPrivilege: true };
+  assert.equal((await server.store.findAccounts('+31 6 22222222', 'zuid', undefined, reviewer)).length, 1, 'a reviewer finds it');
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { parseQuery } from '../../src/search/parse.ts';
 import { searchStore } from '../../src/search/search.ts';
+import { updateLinks } from '../../src/analyze/links-update.ts';
 import type { Viewer } from '../../src/model/security.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
@@ -235,7 +236,7 @@ describe('derived views obey scope and privilege', () => {
     const reviewer = await store.accountFacts(account, 10, REVIEWER);
     assert.deepEqual([reviewer.sent, reviewer.received], [2, 2]);
     assert.deepEqual(reviewer.contacts.map((c) => c.handle).sort(), ['+31 6 1234 5678', '0612345678', 'jaguar']);
-    const lawyer = (await store.findAccounts('0612345678', 'zuid'))[0]!.id;
+    const lawyer = (await store.findAccounts('0612345678', 'zuid', undefined, REVIEWER))[0]!.id;
     const hidden = await store.accountFacts(lawyer, 10, ANALYST);
     assert.deepEqual([hidden.sent, hidden.received, hidden.entities, hidden.contacts, hidden.firstSeen], [0, 0, [], [], undefined]);
   });
@@ -284,5 +285,62 @@ describe('derived views obey scope and privilege', () => {
     // out-of-scope senders mentioning an entity do not supply link evidence
     assert.deepEqual(await store.sendersMentioning('email', 'buit@example.org', ANALYST), []);
     assert.equal((await store.sendersMentioning('email', 'buit@example.org', ADMIN)).length, 1);
+  });
+});
+
+describe('dataset summaries, account lookups and link evidence leave privileged parties out', () => {
+  const summary = async (viewer?: Viewer) => {
+    const zuid = (await store.summarise(viewer)).find((d) => d.name === 'zuid')!;
+    return { messages: zuid.messages, notes: zuid.notes, firstTs: zuid.firstTs, lastTs: zuid.lastTs, accounts: zuid.accounts };
+  };
+
+  test('summarise() counts only the messages the viewer may see, and their time range', async () => {
+    const open = await summary();
+    assert.deepEqual([open.messages, open.firstTs, open.lastTs], [5, '2020-04-01T09:00:00.000Z', '2020-06-01T10:00:00.000Z'], 'nothing registered: the fast path');
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, ADMIN, undefined]) assert.equal((await summary(viewer)).messages, 3, JSON.stringify(viewer));
+    assert.equal((await summary(REVIEWER)).messages, 5);
+    await store.setScope('zuid', { toMs: Date.parse('2020-05-01T00:00:00Z'), warrant: 'RC-2020-22' }, 'cli:root');
+    const analyst = await summary(ANALYST);
+    assert.deepEqual([analyst.messages, analyst.notes, analyst.firstTs, analyst.lastTs], [2, 0, '2020-04-01T09:00:00.000Z', '2020-04-01T10:00:00.000Z']);
+    assert.equal((await summary(ADMIN)).lastTs, '2020-06-01T10:00:00.000Z', 'admins see beyond the scope');
+    assert.deepEqual([(await summary(REVIEWER)).messages, (await summary(REVIEWER)).lastTs], [4, '2020-04-03T10:00:00.000Z']);
+    await store.clearScope('zuid');
+    await store.decidePrivilege(id('z-5'), 'released', 'rita');
+    assert.equal((await summary(ANALYST)).messages, 4, 'a released message counts');
+  });
+
+  test('findAccounts() finds a privileged party\'s own account for reviewers only', async () => {
+    assert.equal((await store.findAccounts('0612345678', 'zuid', undefined, ANALYST)).length, 1, 'nothing registered yet');
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, ADMIN, undefined]) {
+      assert.deepEqual(await store.findAccounts('0612345678', 'zuid', undefined, viewer), [], JSON.stringify(viewer));
+      assert.deepEqual(await store.findAccounts('+31 6 1234 5678', undefined, undefined, viewer), []);
+      assert.equal((await store.findAccounts('tapeworm', 'zuid', undefined, viewer)).length, 1, 'the client is found');
+    }
+    assert.equal((await store.findAccounts('0612345678', 'zuid', undefined, REVIEWER))[0]?.handle, '0612345678');
+    assert.equal((await store.findAccounts('+31 6 1234 5678', undefined, 'encrochat', REVIEWER)).length, 1);
+  });
+
+  const NAMES_LAWYER = /1234\s?5678/;
+  const linksText = async () => JSON.stringify((await store.links({ limit: 100, offset: 0 })).links);
+  const disclose = () => ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'disclose.jsonl'), [
+    message('z-6', '2020-04-04T10:00:00Z', 'jaguar', ['tapeworm'], 'bel de advocaat op 06 12345678'),
+  ])] });
+
+  test('without a registered lawyer, link evidence names the number (the check below is not empty by accident)', async () => {
+    await disclose();
+    await updateLinks(store);
+    assert.match(await linksText(), NAMES_LAWYER);
+  });
+
+  test('a link update proposes nothing that names a privileged party\'s number', async () => {
+    await disclose();
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    await updateLinks(store);
+    const text = await linksText();
+    assert.doesNotMatch(text, NAMES_LAWYER);
+    const evidence = await store.linkEvidence();
+    assert.equal(JSON.stringify(evidence).match(NAMES_LAWYER), null, 'neither handle is link evidence');
   });
 });

@@ -103,7 +103,7 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(datasetsRoute, async (c) => {
     const scope = scopeOf(c);
-    const datasets = (await deps.store.summarise()).filter((d) => mayRead(scope, d.name));
+    const datasets = (await deps.store.summarise(viewerOf(c.get('caller').user))).filter((d) => mayRead(scope, d.name));
     await recordAction(deps, c, 'datasets.list', undefined, { datasets: datasets.map((d) => d.name) });
     return c.json({ datasets }, 200);
   });
@@ -140,10 +140,10 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     } else {
       // only the caller's datasets are asked, so an ambiguity never names a dataset they cannot see
       const holding: string[] = [];
-      for (const name of scope.datasets) if ((await deps.store.findAccounts(handle, name, platform)).length > 0) holding.push(name);
+      for (const name of scope.datasets) if ((await deps.store.findAccounts(handle, name, platform, viewer)).length > 0) holding.push(name);
       answer = holding.length === 1 ? await accountProfile(deps.store, { handle, dataset: holding[0], platform }, viewer)
         : holding.length === 0 ? { kind: 'unknown' }
-        : { kind: 'ambiguous', candidates: (await Promise.all(holding.map((d) => deps.store.findAccounts(handle, d, platform)))).flat().map(({ dataset: d, platform: p, handle: h }) => ({ dataset: d, platform: p, handle: h })) };
+        : { kind: 'ambiguous', candidates: (await Promise.all(holding.map((d) => deps.store.findAccounts(handle, d, platform, viewer)))).flat().map(({ dataset: d, platform: p, handle: h }) => ({ dataset: d, platform: p, handle: h })) };
     }
     await recordAction(deps, c, 'account.view', handle, { dataset, platform, answer: answer.kind });
     if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', `no account "${handle}"`);

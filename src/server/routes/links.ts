@@ -8,10 +8,11 @@ import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { personOfLink, updateLinks } from '../../analyze/links-update.ts';
 import { LINK_KINDS, type AccountLink, type AccountRef, type LinkStatus } from '../../model/attribution.ts';
+import type { Viewer } from '../../model/security.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
-import { type EvidenceScope, evidenceScope, mayRead } from '../access.ts';
+import { type EvidenceScope, evidenceScope, mayRead, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 
 const STATUSES = ['proposed', 'confirmed', 'rejected'] as const satisfies readonly LinkStatus[];
@@ -80,7 +81,7 @@ export function linkRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.openapi(listRoute, async (c) => {
     const scope = scopeOf(c);
     const { status, account: handle, limit, offset } = c.req.valid('query');
-    const account = handle === undefined ? undefined : await accountOf(deps.store, scope, handle);
+    const account = handle === undefined ? undefined : await accountOf(deps.store, scope, handle, viewerOf(c.get('caller').user));
     const listed = await visibleLinks(deps.store, scope, { status, account, limit, offset });
     await recordAction(deps, c, 'links.list', handle, { status, limit, offset, total: listed.total, links: listed.links.map((l) => l.id) });
     return c.json(listed, 200);
@@ -149,10 +150,10 @@ async function findVisibleLink(store: Store, scope: EvidenceScope, id: number): 
 }
 
 /** The one account a handle names among the caller's datasets. */
-async function accountOf(store: Store, scope: EvidenceScope, handle: string): Promise<number> {
+async function accountOf(store: Store, scope: EvidenceScope, handle: string, viewer: Viewer): Promise<number> {
   const found = scope.kind === 'all'
-    ? await store.findAccounts(handle)
-    : (await Promise.all(scope.datasets.map((d) => store.findAccounts(handle, d)))).flat();
+    ? await store.findAccounts(handle, undefined, undefined, viewer)
+    : (await Promise.all(scope.datasets.map((d) => store.findAccounts(handle, d, undefined, viewer)))).flat();
   if (found.length === 0) throw new ApiError(404, 'not_found', `no account "${handle}"`);
   if (found.length > 1) {
     const places = found.map((a) => `${a.dataset}/${a.platform}:${a.handle}`).join(', ');

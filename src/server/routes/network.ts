@@ -6,6 +6,7 @@ import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { buildGraph } from '../../analyze/network/graph.ts';
 import { shortestPath } from '../../analyze/network/shortest-path.ts';
+import type { Viewer } from '../../model/security.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
@@ -46,14 +47,14 @@ export function networkRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const fromMs = parseDateParameter('from', from);
     const toMs = parseDateParameter('to', to);
     const datasets = await requestedDatasets(deps.store, scope, dataset);
+    const viewer = viewerOf(c.get('caller').user);
     let keys: [string, string];
     try {
-      keys = [await accountKey(deps.store, a, datasets), await accountKey(deps.store, b, datasets)];
+      keys = [await accountKey(deps.store, a, datasets, viewer), await accountKey(deps.store, b, datasets, viewer)];
     } catch (error) {
       await recordAction(deps, c, 'path.view', `${a} ~ ${b}`, { dataset, from, to, refused: (error as Error).message });
       throw error;
     }
-    const viewer = viewerOf(c.get('caller').user);
     const edges = datasets === undefined
       ? await deps.store.communicationEdges({ fromMs, toMs }, viewer)
       // buildGraph sums the same pair's messages over the datasets' edges
@@ -66,11 +67,14 @@ export function networkRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   return app;
 }
 
-/** The graph's key (`platform:handle`) of an account in these datasets (undefined: all). */
-async function accountKey(store: Store, given: string, datasets: readonly string[] | undefined): Promise<string> {
+/**
+ * The graph's key (`platform:handle`) of an account in these datasets (undefined: all). A
+ * privileged party's account is not found except by reviewers (Store.findAccounts).
+ */
+async function accountKey(store: Store, given: string, datasets: readonly string[] | undefined, viewer: Viewer): Promise<string> {
   const find = async (handle: string, platform?: string) => datasets === undefined
-    ? store.findAccounts(handle, undefined, platform)
-    : (await Promise.all(datasets.map((d) => store.findAccounts(handle, d, platform)))).flat();
+    ? store.findAccounts(handle, undefined, platform, viewer)
+    : (await Promise.all(datasets.map((d) => store.findAccounts(handle, d, platform, viewer)))).flat();
   let found = await find(given);
   const colon = given.indexOf(':');
   if (found.length === 0 && colon > 0) found = await find(given.slice(colon + 1), given.slice(0, colon));

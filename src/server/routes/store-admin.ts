@@ -88,7 +88,7 @@ export function storeAdminRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(statusRoute, async (c) => {
     const scope = scopeOf(c);
-    const datasets = (await deps.store.summarise()).filter((d) => mayRead(scope, d.name));
+    const datasets = (await deps.store.summarise(viewerOf(c.get('caller').user))).filter((d) => mayRead(scope, d.name));
     const sources = (await deps.store.sources()).filter((s) => mayRead(scope, s.dataset));
     await recordAction(deps, c, 'status.view', undefined, { datasets: datasets.map((d) => d.name) });
     // the store's location says where the server keeps its files: for admins only

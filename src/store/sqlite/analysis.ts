@@ -120,9 +120,16 @@ export function communicationEdges(db: DatabaseSync, query: EdgeQuery, hidden: r
 
 export type AccountRow = AccountRef & { id: number; name?: string };
 
-/** Accounts with this handle (exactly, else case- and accent-folded), optionally in one dataset or platform. */
-export function findAccounts(db: DatabaseSync, handle: string, folded: string, dataset?: string, platform?: string): AccountRow[] {
-  const filters: string[] = [];
+// A privileged party's (a lawyer's) own account: that it is an account of a dataset at all comes
+// from the privileged messages, so lookups and link evidence leave it out (see findAccounts).
+const NOT_PRIVILEGED = (column: string) => `${column} NOT IN (SELECT account_id FROM privileged_accounts)`;
+
+/**
+ * Accounts with this handle (exactly, else case- and accent-folded), optionally in one dataset or
+ * platform. `hidePrivileged`: leave out privileged parties' own accounts (for all but reviewers).
+ */
+export function findAccounts(db: DatabaseSync, handle: string, folded: string, dataset?: string, platform?: string, hidePrivileged = false): AccountRow[] {
+  const filters: string[] = hidePrivileged ? [NOT_PRIVILEGED('a.id')] : [];
   const params: SQLInputValue[] = [];
   if (dataset) {
     filters.push('d.name = ?');
@@ -202,24 +209,28 @@ export function accountFacts(db: DatabaseSync, id: number, contactLimit: number,
 // ---------------------------------------------------------------------------------------------
 // Evidence for links between accounts
 
+// Link evidence is stored once for every reader (links-update.ts), so none of it comes from a
+// privileged party's account: not its handle, its exposures, its devices or its names.
+
 /** Accounts that used a handset with the same IMEI (in any dataset). */
 export function sharedDevices(db: DatabaseSync): { a: number; b: number; imei: string; sinceA?: string; sinceB?: string }[] {
   return db.prepare(`SELECT a1.account_id AS a, a2.account_id AS b, d1.imei, a1.since AS sa, a2.since AS sb
                      FROM devices d1 JOIN devices d2 ON d2.imei = d1.imei
                      JOIN account_devices a1 ON a1.device_id = d1.id JOIN account_devices a2 ON a2.device_id = d2.id
-                     WHERE d1.imei IS NOT NULL AND d1.imei != '' AND a1.account_id < a2.account_id`).all()
+                     WHERE d1.imei IS NOT NULL AND d1.imei != '' AND a1.account_id < a2.account_id
+                     AND ${NOT_PRIVILEGED('a1.account_id')} AND ${NOT_PRIVILEGED('a2.account_id')}`).all()
     .map((r) => ({ a: Number(r.a), b: Number(r.b), imei: String(r.imei), sinceA: optional(r.sa), sinceB: optional(r.sb) }));
 }
 
 /** Handles that may be phone numbers or e-mail addresses themselves (WhatsApp, SMS, mail, site accounts). */
 export function identifierLikeHandles(db: DatabaseSync): { id: number; handle: string }[] {
-  return db.prepare(`SELECT id, handle FROM accounts WHERE handle LIKE '%@%' OR handle GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]*'`).all()
+  return db.prepare(`SELECT id, handle FROM accounts WHERE (handle LIKE '%@%' OR handle GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]*') AND ${NOT_PRIVILEGED('id')}`).all()
     .map((r) => ({ id: Number(r.id), handle: String(r.handle) }));
 }
 
 /** Identifiers a site database gave its accounts (through their credential exposures). */
 export function exposureIdentifiers(db: DatabaseSync): { id: number; type: string; value: string }[] {
-  return db.prepare('SELECT account_id, identifier_type, identifier FROM exposures WHERE account_id IS NOT NULL').all()
+  return db.prepare(`SELECT account_id, identifier_type, identifier FROM exposures WHERE account_id IS NOT NULL AND ${NOT_PRIVILEGED('account_id')}`).all()
     .map((r) => ({ id: Number(r.account_id), type: String(r.identifier_type), value: String(r.identifier) }));
 }
 
@@ -233,9 +244,10 @@ export function sendersMentioning(db: DatabaseSync, type: string, value: string,
 
 /** Every saved alias and every display name, for matching names across accounts. */
 export function namesOfAccounts(db: DatabaseSync): { aliases: { account: number; alias: string; owner: string }[]; names: { account: number; name: string }[] } {
-  const aliases = db.prepare(`SELECT c.contact_id AS a, c.alias, o.handle AS owner FROM contacts c JOIN accounts o ON o.id = c.owner_id WHERE c.alias != ''`).all()
+  const aliases = db.prepare(`SELECT c.contact_id AS a, c.alias, o.handle AS owner FROM contacts c JOIN accounts o ON o.id = c.owner_id WHERE c.alias != ''
+                             AND ${NOT_PRIVILEGED('c.contact_id')} AND ${NOT_PRIVILEGED('c.owner_id')}`).all()
     .map((r) => ({ account: Number(r.a), alias: String(r.alias), owner: String(r.owner) }));
-  const names = db.prepare(`SELECT id, name FROM accounts WHERE name IS NOT NULL AND name != ''`).all()
+  const names = db.prepare(`SELECT id, name FROM accounts WHERE name IS NOT NULL AND name != '' AND ${NOT_PRIVILEGED('id')}`).all()
     .map((r) => ({ account: Number(r.id), name: String(r.name) }));
   return { aliases, names };
 }

@@ -19,7 +19,7 @@ import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 import * as security from './security.ts';
 import * as scope from './scope.ts';
-import type { Grant, PrivilegedKind, Role, Session, Viewer } from '../../model/security.ts';
+import { LOCAL_OPERATOR, type Grant, type PrivilegedKind, type Role, type Session, type Viewer } from '../../model/security.ts';
 
 type Row = Record<string, unknown>;
 
@@ -140,17 +140,24 @@ export class SqliteStore implements Store {
     return { id: Number(row.id), name: String(row.name), kind: optional(row.kind), legalBasis: optional(row.legal_basis), createdAt: String(row.created_at) };
   }
 
-  async summarise(): Promise<DatasetSummary[]> {
+  async summarise(viewer?: Viewer): Promise<DatasetSummary[]> {
     const datasets = this.sql('SELECT id, name FROM datasets ORDER BY name').all();
+    // with something hidden from the viewer, messages, notes and the time range are those of the
+    // visible messages (one pass per dataset); otherwise the index-only counts as before
+    const hidden = scope.visibilityConditions(this, viewer);
+    const visible = hidden.length === 0 ? undefined
+      : this.sql(`SELECT coalesce(sum(m.kind = 0), 0) AS messages, coalesce(sum(m.kind = 1), 0) AS notes, min(m.ts_ms) AS first, max(m.ts_ms) AS last
+                  FROM messages m WHERE m.dataset_id = ? AND ${hidden.join(' AND ')}`);
     return datasets.map((d) => {
       const id = Number(d.id);
       const count = (sql: string) => Number(this.sql(sql).get(id)?.n ?? 0);
-      const range = this.sql('SELECT min(ts_ms) AS first, max(ts_ms) AS last FROM messages WHERE dataset_id = ?').get(id);
+      const seen = visible?.get(id);
+      const range = seen ?? this.sql('SELECT min(ts_ms) AS first, max(ts_ms) AS last FROM messages WHERE dataset_id = ?').get(id);
       return {
         name: String(d.name),
         sources: count('SELECT count(*) AS n FROM sources WHERE dataset_id = ?'),
-        messages: count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 0'),
-        notes: count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 1'),
+        messages: seen ? Number(seen.messages) : count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 0'),
+        notes: seen ? Number(seen.notes) : count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 1'),
         accounts: count('SELECT count(*) AS n FROM accounts WHERE dataset_id = ?'),
         contacts: count('SELECT count(*) AS n FROM contacts WHERE dataset_id = ?'),
         events: count('SELECT count(*) AS n FROM events WHERE dataset_id = ?'),
@@ -490,8 +497,9 @@ export class SqliteStore implements Store {
     return analysis.communicationEdges(this.db, query, scope.visibilityConditions(this, viewer));
   }
 
-  async findAccounts(handle: string, dataset?: string, platform?: string) {
-    return analysis.findAccounts(this.db, handle, foldText(handle), dataset, platform);
+  async findAccounts(handle: string, dataset?: string, platform?: string, viewer: Viewer = LOCAL_OPERATOR) {
+    // a lawyer's own account is found by privilege reviewers only (like their messages)
+    return analysis.findAccounts(this.db, handle, foldText(handle), dataset, platform, !viewer.mayReviewPrivilege);
   }
 
   async accountFacts(id: number, contactLimit: number, viewer?: Viewer) {
