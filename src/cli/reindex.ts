@@ -1,6 +1,8 @@
 import { contextForLanguage, extractEntities } from '../extract/entities/extract.ts';
 import { EXTRACTOR_COMPONENT, EXTRACTOR_VERSION, type CountryCode } from '../extract/entities/types.ts';
 import { DEFAULT_REGION } from '../ingest/pipeline.ts';
+import { fingerprintOf } from '../ingest/prepare.ts';
+import { tokenize } from '../extract/tokens.ts';
 import { createProgress } from './progress.ts';
 import { UsageError, stringOption, withStore, writeJson, type Command } from './command.ts';
 
@@ -10,7 +12,8 @@ export const reindexCommand: Command = {
   usage: 'reindex --entities [--dataset NAME] [--region CC]',
   details: [
     'Messages the current extractor version has already seen are skipped, and progress is committed as it',
-    'goes: an interrupted run continues where it stopped. Mentions found before are kept.',
+    'goes: an interrupted run continues where it stopped. Mentions found before are kept. Messages stored',
+    'before near-duplicate fingerprints existed get theirs in the same pass (see lode duplicates).',
   ].join('\n'),
   options: {
     entities: { type: 'boolean', description: 'extract entities (phones, IBANs, wallets...) from stored messages' },
@@ -28,6 +31,10 @@ export const reindexCommand: Command = {
         dataset: stringOption(args, 'dataset'),
         toolrun: { component: EXTRACTOR_COMPONENT, version: EXTRACTOR_VERSION },
         extract: (body, lang) => extractEntities(body, contextForLanguage(lang, region)),
+        fingerprint: (body) => {
+          const tokens = tokenize(body);
+          return tokens.length > 0 ? fingerprintOf(tokens) : undefined;
+        },
         onProgress: (done, total) => progress.update(done, total, done),
         signal: io.signal,
       }), 'ingest');

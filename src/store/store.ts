@@ -232,6 +232,8 @@ export type ReindexOptions = {
   dataset?: string;
   toolrun: { component: string; version: string };
   extract(body: string, lang: string | undefined): FoundEntity[];
+  /** The near-duplicate fingerprint of a body, for messages stored before fingerprints existed. */
+  fingerprint?(body: string): number | undefined;
   onProgress?(done: number, total: number): void;
   signal?: AbortSignal;
 };

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { groupDuplicates, type DuplicateCandidate } from '../../src/ingest/duplicates.ts';
+import { fingerprintOf } from '../../src/ingest/prepare.ts';
+import { tokenize } from '../../src/extract/tokens.ts';
 import { message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 
 const candidate = (id: string, tsMs: number | undefined, body = 'de lading komt morgen', sender = 'a', fingerprint = 1): DuplicateCandidate =>
@@ -40,4 +42,22 @@ test('the same chat from two converters (different ids) is stored twice and repo
   const near = groups.find((g) => g.kind === 'near')!;
   assert.deepEqual(near.items.map((i) => i.source.split('/').pop()), ['tool-a.jsonl', 'tool-b.jsonl']);
   assert.deepEqual(await store.duplicateCandidates('other'), []);
+});
+
+test('messages stored before fingerprints existed get theirs from reindex, and are then reported', async () => {
+  const dir = temporaryDirectory();
+  const store = openTestStore(dir);
+  const file = writeJsonl(join(dir, 'a.jsonl'), [
+    message('a-1', '2020-04-01T10:00:00Z', 'tapeworm', ['jaguar'], 'Breng de 10 stuks naar de loods'),
+    message('b-1', '2020-04-01T10:00:30Z', 'tapeworm', ['jaguar'], 'breng de 10 stuks naar de loods!'),
+  ]);
+  await ingest({ store, paths: [file], dataset: 'old' });
+  store.db.exec('UPDATE messages SET fingerprint = NULL');
+  assert.deepEqual(groupDuplicates(await store.duplicateCandidates('old')), []);
+  const result = await store.reindexEntities({
+    toolrun: { component: 'test', version: '1' }, extract: () => [],
+    fingerprint: (body) => fingerprintOf(tokenize(body)),
+  });
+  assert.equal(result.messages, 2);
+  assert.equal(groupDuplicates(await store.duplicateCandidates('old')).length, 1);
 });

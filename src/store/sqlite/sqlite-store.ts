@@ -618,11 +618,17 @@ export class SqliteStore implements Store {
       let from = starts[i]!;
       for (;;) {
         if (options.signal?.aborted) return { messages, mentions };
-        const rows = this.db.prepare('SELECT rowid, body, lang FROM messages WHERE dataset_id = ? AND rowid >= ? ORDER BY rowid LIMIT 5000').all(datasetId, from);
+        const rows = this.db.prepare('SELECT rowid, body, lang, fingerprint FROM messages WHERE dataset_id = ? AND rowid >= ? ORDER BY rowid LIMIT 5000').all(datasetId, from);
         if (rows.length === 0) break;
         this.db.exec('BEGIN IMMEDIATE');
         try {
+          const setFingerprint = this.sql('UPDATE messages SET fingerprint = ? WHERE rowid = ?');
           for (const row of rows) {
+            // messages stored before fingerprints existed get theirs, so lode duplicates sees them
+            if (row.fingerprint === null && options.fingerprint) {
+              const fingerprint = options.fingerprint(String(row.body));
+              if (fingerprint !== undefined) setFingerprint.run(fingerprint, Number(row.rowid));
+            }
             const found = options.extract(String(row.body), row.lang === null ? undefined : String(row.lang));
             if (found.length === 0) continue;
             const columns = { item: new Uint32Array(found.length), type: found.map((f) => f.type), value: found.map((f) => f.value), start: Uint32Array.from(found.map((f) => f.start)), end: Uint32Array.from(found.map((f) => f.end)) };
