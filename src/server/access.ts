@@ -42,6 +42,10 @@ export function requireAuditor(user: User): void {
   if (user.role !== 'admin' && user.role !== 'auditor') throw new ApiError(403, 'forbidden', 'the audit log is open to auditors and admins only');
 }
 
+export function requireAdmin(user: User): void {
+  if (user.role !== 'admin') throw new ApiError(403, 'forbidden', 'managing users and grants is open to admins only');
+}
+
 /** Who reads, for the store's legal-scope and privilege conditions (StoredSearch.viewer). */
 export function viewerOf(user: User): Viewer {
   return { isAdmin: user.role === 'admin', mayReviewPrivilege: user.role === 'privilege-reviewer' };

@@ -149,7 +149,10 @@ export interface Store {
   describeAccount(id: number): Promise<AccountRef | undefined>;
   /** Stores proposals; links an analyst decided keep their decision, their evidence is refreshed. */
   saveLinks(links: readonly ProposedLink[], toolrun: { component: string; version: string }): Promise<{ added: number; updated: number }>;
-  links(query: { account?: number; status?: LinkStatus; limit: number; offset: number }): Promise<{ total: number; links: AccountLink[] }>;
+  /** Links, strongest first; with `datasets`, only links whose two accounts are both in those datasets. */
+  links(query: { account?: number; status?: LinkStatus; datasets?: readonly string[]; limit: number; offset: number }): Promise<{ total: number; links: AccountLink[] }>;
+  /** One link by id. */
+  link(id: number): Promise<AccountLink | undefined>;
   /** Confirms or rejects a link and regroups persons from the confirmed links. */
   decideLink(id: number, status: LinkStatus, decidedBy: string, note?: string): Promise<AccountLink | undefined>;
   personOf(accountId: number): Promise<{ id: number; name?: string; accounts: AccountRef[] } | undefined>;

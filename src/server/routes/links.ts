@@ -17,7 +17,6 @@ import { recordAction } from '../audit.ts';
 
 const STATUSES = ['proposed', 'confirmed', 'rejected'] as const satisfies readonly LinkStatus[];
 // links are read from the store in pages of this many when they must be filtered by dataset
-const SCAN_PAGE = 1000;
 
 const AccountRefSchema = z.object({ dataset: z.string(), platform: z.string(), handle: z.string() }).openapi('AccountRef');
 
@@ -123,30 +122,14 @@ function isVisible(scope: EvidenceScope, link: AccountLink): boolean {
   return mayRead(scope, link.a.dataset) && mayRead(scope, link.b.dataset);
 }
 
-/**
- * A page of the links the caller may see. For a restricted caller the store's links are read
- * whole and filtered here, so total and paging count only visible links.
- */
-// TODO(store): a `datasets` filter in Store.links would let the store do this in its query
+/** A page of the links the caller may see: the store filters by the caller's datasets in its query. */
 async function visibleLinks(store: Store, scope: EvidenceScope, query: { status?: LinkStatus; account?: number; limit: number; offset: number }): Promise<{ total: number; links: AccountLink[] }> {
-  if (scope.kind === 'all') return store.links(query);
-  const visible: AccountLink[] = [];
-  for (let offset = 0; ; offset += SCAN_PAGE) {
-    const page = await store.links({ status: query.status, account: query.account, limit: SCAN_PAGE, offset });
-    visible.push(...page.links.filter((l) => isVisible(scope, l)));
-    if (page.links.length < SCAN_PAGE) break;
-  }
-  return { total: visible.length, links: visible.slice(query.offset, query.offset + query.limit) };
+  return store.links(scope.kind === 'all' ? query : { ...query, datasets: scope.datasets });
 }
 
-// TODO(store): Store.link(id) would answer this with one lookup
 async function findVisibleLink(store: Store, scope: EvidenceScope, id: number): Promise<AccountLink | undefined> {
-  for (let offset = 0; ; offset += SCAN_PAGE) {
-    const page = await store.links({ limit: SCAN_PAGE, offset });
-    const found = page.links.find((l) => l.id === id);
-    if (found) return isVisible(scope, found) ? found : undefined;
-    if (page.links.length < SCAN_PAGE) return undefined;
-  }
+  const found = await store.link(id);
+  return found && isVisible(scope, found) ? found : undefined;
 }
 
 /** The one account a handle names among the caller's datasets. */

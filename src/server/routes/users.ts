@@ -8,6 +8,7 @@ import { USER_NAME, USER_NAME_RULE } from '../../security/user-name.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
 import { recordAction } from '../audit.ts';
+import { requireAdmin } from '../access.ts';
 
 const GRANT_KINDS = ['dataset', 'case'] as const;
 
@@ -172,7 +173,3 @@ export function userRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   return app;
 }
 
-// TODO(access.ts): belongs beside requireAuditor; kept here while access.ts is being changed elsewhere
-function requireAdmin(user: User): void {
-  if (user.role !== 'admin') throw new ApiError(403, 'forbidden', 'managing users and grants is open to admins only');
-}

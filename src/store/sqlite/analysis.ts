@@ -252,7 +252,7 @@ export function namesOfAccounts(db: DatabaseSync): { aliases: { account: number;
   return { aliases, names };
 }
 
-export type LinkQuery = { account?: number; status?: LinkStatus; limit: number; offset: number };
+export type LinkQuery = { account?: number; status?: LinkStatus; datasets?: readonly string[]; limit: number; offset: number };
 
 export function listLinks(db: DatabaseSync, query: LinkQuery): { total: number; links: AccountLink[] } {
   const where: string[] = [];
@@ -264,6 +264,12 @@ export function listLinks(db: DatabaseSync, query: LinkQuery): { total: number; 
   if (query.status) {
     where.push('l.status = ?');
     params.push(query.status);
+  }
+  if (query.datasets) {
+    // both ends must be readable: a link also tells who the other account is
+    const within = `(SELECT a.id FROM accounts a JOIN datasets d ON d.id = a.dataset_id WHERE d.name IN (${query.datasets.map(() => '?').join(', ') || 'NULL'}))`;
+    where.push(`l.a_id IN ${within} AND l.b_id IN ${within}`);
+    params.push(...query.datasets, ...query.datasets);
   }
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const total = Number(db.prepare(`SELECT count(*) AS n FROM account_links l ${clause}`).get(...params)?.n ?? 0);

@@ -557,6 +557,10 @@ export class SqliteStore implements Store {
     return analysis.listLinks(this.db, query);
   }
 
+  async link(id: number) {
+    return analysis.linkById(this.db, id);
+  }
+
   async decideLink(id: number, status: LinkStatus, decidedBy: string, note?: string) {
     this.db.exec('BEGIN IMMEDIATE');
     try {
