@@ -8,9 +8,9 @@ import { UsageError, UserError, integerOption, stringOption, withStore, writeJso
 
 export const privilegedCommand: Command = {
   name: 'privileged',
-  summary: 'Register privileged parties (lawyers) and review, release or destroy the messages they withhold.',
+  summary: 'Register privileged parties (lawyers) and review, release, destroy and purge the messages they withhold.',
   usage: 'privileged add phone:NUMBER | email:ADDR | PLATFORM:HANDLE [--label L] | list'
-    + ' | review [--dataset D] --as-reviewer NAME | release ID --as-reviewer NAME [--note N] | destroy ID --as-reviewer NAME [--note N]',
+    + ' | review [--dataset D] --as-reviewer NAME | release ID --as-reviewer NAME [--note N] | destroy ID --as-reviewer NAME [--note N] | purge',
   details: [
     'A message is privileged when its sender or a recipient is a registered identifier: an account',
     'PLATFORM:HANDLE, or any account whose handle is the phone number (in any writing) or the e-mail address.',
@@ -19,6 +19,9 @@ export const privilegedCommand: Command = {
     'until a reviewer releases them. Destroying replaces the text with a tombstone and removes its words from',
     'the index: it cannot be undone. review, release and destroy need --as-reviewer NAME, a user with the role',
     'privilege-reviewer, and cover the datasets that user is granted (lode grant). Everything is audited.',
+    'A destroyed message\'s words can linger in the store file (index segments not merged yet, old pages):',
+    'purge merges the index and rewrites the file (VACUUM) so they are physically gone. It rewrites the whole',
+    'store, which takes minutes on a big one and needs free disk space of about its size; run it after destroying.',
   ].join('\n'),
   options: {
     label: { type: 'string', short: 'l', description: 'who the identifier belongs to (add)', valueName: 'L' },
@@ -28,7 +31,7 @@ export const privilegedCommand: Command = {
     limit: { type: 'string', short: 'n', description: 'messages to list (review, default 50)', valueName: 'N' },
     offset: { type: 'string', description: 'messages to skip (review)', valueName: 'N' },
   },
-  positionals: { min: 1, max: 2, names: 'add|list|review|release|destroy [IDENTIFIER|ID]' },
+  positionals: { min: 1, max: 2, names: 'add|list|review|release|destroy|purge [IDENTIFIER|ID]' },
   async run(args, io) {
     const [action, argument] = args.positionals as [string, string | undefined];
     switch (action) {
@@ -45,8 +48,11 @@ export const privilegedCommand: Command = {
       case 'destroy':
         if (argument === undefined) throw new UsageError('missing ID (from lode privileged review)');
         return decide(args, io, action, argument);
+      case 'purge':
+        if (argument !== undefined) throw new UsageError(`unexpected argument "${argument}"`);
+        return purge(args, io);
       default:
-        throw new UsageError('the first argument is add, list, review, release or destroy');
+        throw new UsageError('the first argument is add, list, review, release, destroy or purge');
     }
   },
 };
@@ -128,8 +134,23 @@ async function decide(args: ParsedCommand, io: CliIO, action: 'release' | 'destr
   if (outcome.kind === 'not-privileged') throw new UserError(`${id} is not privileged: there is nothing to ${action}`);
   if (outcome.kind === 'destroyed') throw new UserError(`${id} was destroyed already`);
   if (args.json) writeJson(io, { decision: outcome.decision });
-  else io.stdout.write(`${id} ${outcome.decision.status} by ${outcome.decision.decidedBy} at ${outcome.decision.decidedAt}\n`);
+  else {
+    io.stdout.write(`${id} ${outcome.decision.status} by ${outcome.decision.decidedBy} at ${outcome.decision.decidedAt}\n`);
+    if (action === 'destroy') io.stdout.write('run lode privileged purge to erase the words from the file\n');
+  }
   return 0;
+}
+
+/** Erases destroyed messages' words from the store file; the store appends the audit event. */
+async function purge(args: ParsedCommand, io: CliIO): Promise<number> {
+  const outcome = await withStore(args, io, (store) => store.purgeDestroyed(cliActor(io)), 'ingest');
+  if (args.json) writeJson(io, outcome);
+  else io.stdout.write(`purged: ${outcome.destroyed} destroyed messages erased from the file; ${mib(outcome.bytesBefore)} -> ${mib(outcome.bytesAfter)}\n`);
+  return 0;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }
 
 function describe(m: WithheldMessage): string {

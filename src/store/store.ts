@@ -175,6 +175,13 @@ export interface Store {
    * event itself, so no destruction goes unlogged. `datasets`: those the reviewer may decide on.
    */
   decidePrivilege(id: string, status: 'released' | 'destroyed', decidedBy: string, note?: string, datasets?: readonly string[]): Promise<DecisionOutcome>;
+  /**
+   * Physically erases what destroyed messages said from the store's files: merges the full-text
+   * index (dropping deleted postings), rewrites the file (VACUUM, secure_delete on) and empties
+   * the write-ahead log. Slow on a big store (a full rewrite); appends a 'privilege.purge' audit
+   * event as `actor`. Sizes are of the database file plus its WAL.
+   */
+  purgeDestroyed(actor: string): Promise<PurgeOutcome>;
 
   /** Adds a user with an encoded password hash; undefined when the name is taken. */
   createUser(name: string, role: Role, passwordHash: string): Promise<User | undefined>;
@@ -223,6 +230,9 @@ export type DecisionOutcome =
   | { kind: 'not-found' }
   | { kind: 'not-privileged' }
   | { kind: 'destroyed' };
+
+/** How many messages are destroyed in all, and the store's size before and after the purge. */
+export type PurgeOutcome = { destroyed: number; bytesBefore: number; bytesAfter: number };
 
 /** What a caller says about an audited action; seq, time and hashes are the store's. */
 export type NewAuditEvent = { actor: string; action: string; target?: string; details?: Record<string, unknown> };

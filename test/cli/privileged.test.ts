@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 
@@ -62,14 +63,26 @@ test('privileged add, list, review, release and destroy with a reviewer made by 
   assert.equal(released.decision.status, 'released');
   assert.deepEqual(refs(home, 'kilo'), ['z-1', 'z-2', 'z-4']);
 
-  assert.match(ok(['privileged', 'destroy', z3, '--as-reviewer', 'rita'], home), /destroyed by rita/);
+  const destroyed = ok(['privileged', 'destroy', z3, '--as-reviewer', 'rita'], home);
+  assert.match(destroyed, /destroyed by rita/);
+  assert.match(destroyed, /run lode privileged purge to erase the words from the file/);
   const again = lode(['privileged', 'destroy', z3, '--as-reviewer', 'rita'], home);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /destroyed already/);
   assert.equal((JSON.parse(ok(['privileged', 'review', '--as-reviewer', 'rita', '--json'], home)) as { total: number }).total, 0);
 
+  // the destroyed words ("pleidooi") leave the file: the index is merged and the file rewritten
+  const purged = JSON.parse(ok(['privileged', 'purge', '--json'], home)) as { destroyed: number; bytesBefore: number; bytesAfter: number };
+  assert.equal(purged.destroyed, 1);
+  assert.ok(purged.bytesBefore > 0 && purged.bytesAfter > 0);
+  assert.match(ok(['privileged', 'purge'], home), /^purged: 1 destroyed messages erased from the file; [\d.]+ MiB -> [\d.]+ MiB\n$/);
+  assert.equal(lode(['privileged', 'purge', 'extra'], home).code, 2);
+  const file = Buffer.concat(['lode.sqlite', 'lode.sqlite-wal'].map((f) => join(home, f)).filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+  for (const word of ['pleidooi', 'volgt']) assert.equal(file.includes(word), false, `${word} is still in the store file`);
+  assert.deepEqual(refs(home, 'kilo'), ['z-1', 'z-2', 'z-4']);
+
   const events = (JSON.parse(ok(['audit', 'list', '--json'], home)) as { events: { actor: string; action: string }[] }).events;
-  for (const [actor, action] of [['cli:root', 'privileged.add'], ['rita', 'privilege.review'], ['rita', 'privilege.release'], ['rita', 'privilege.destroy']]) {
+  for (const [actor, action] of [['cli:root', 'privileged.add'], ['rita', 'privilege.review'], ['rita', 'privilege.release'], ['rita', 'privilege.destroy'], ['cli:root', 'privilege.purge']]) {
     assert.ok(events.some((e) => e.actor === actor && e.action === action), `${actor} ${action}`);
   }
   assert.equal(lode(['audit', 'verify'], home).code, 0);

@@ -152,3 +152,16 @@ test('entities, accounts, graph and search/list do not reveal a privileged messa
   const reviewer = { isAdmin: false, mayReviewPrivilege: true };
   assert.equal((await server.store.findAccounts('+31 6 22222222', 'zuid', undefined, reviewer)).length, 1, 'a reviewer finds it');
 });
+
+test('POST /privileged/purge: privilege reviewers only, audited with their name', async () => {
+  for (const who of [ana, root]) assert.equal((await post(who, '/privileged/purge')).status, 403);
+  const purged = await post(rita, '/privileged/purge');
+  assert.equal(purged.status, 200, await purged.clone().text());
+  const body = (await purged.json()) as { destroyed: number; bytesBefore: number; bytesAfter: number };
+  assert.equal(typeof body.destroyed, 'number');
+  assert.ok(body.bytesBefore >= 0 && body.bytesAfter >= 0);
+  const audit = await server.store.auditEvents({ limit: 10, offset: 0, action: 'privilege.purge' });
+  assert.equal(audit.total, 1);
+  assert.equal(audit.events[0]!.actor, 'rita');
+  assert.equal((await search(ana, 'advocaat')).body.total, 1, 'the store still answers after the rewrite');
+});

@@ -7,8 +7,7 @@ import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import { ENTITY_TYPES } from '../../extract/entities/types.ts';
 import { accountProfile, type ProfileAnswer } from '../../analyze/profile.ts';
-import { analyseNetwork } from '../../analyze/network/analyse.ts';
-import { buildGraph } from '../../analyze/network/graph.ts';
+import { AnalysisUnavailableError, analyseInWorker, type AnalysisAnswer } from '../../analyze/network/analyse-in-worker.ts';
 import type { CommunicationEdge, EntityCount } from '../../model/entities.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, ErrorSchema, errorResponses } from '../errors.ts';
@@ -85,8 +84,15 @@ const graphRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(1000).default(20),
     }),
   },
-  responses: { 200: { description: 'the network', content: { 'application/json': { schema: GraphSchema } } }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'the network', content: { 'application/json': { schema: GraphSchema } } },
+    503: { description: 'the analysis ran out of time or memory and was stopped (Retry-After); a dataset or a shorter period may do', content: { 'application/json': { schema: ErrorSchema } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
+
+/** Seconds a client should wait before asking again for an analysis that was stopped. */
+const GRAPH_RETRY_AFTER_S = 60;
 
 export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
@@ -168,13 +174,18 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     if (edges.length === 0) {
       return c.json({ totals: { accounts: 0, ties: 0, messages: 0, communities: 0, modularity: 0 }, took_ms: 0, keyPlayers: [], groups: [] }, 200);
     }
-    // CPU-bound on the request's thread: fine for the datasets one analyst looks at; a worker when it is not
-    const analysis = analyseNetwork(buildGraph(edges));
-    return c.json({
-      producedBy: analysis.producedBy, totals: analysis.totals, took_ms: Math.round(performance.now() - started),
-      keyPlayers: analysis.keyPlayers.slice(0, limit),
-      groups: analysis.communities.slice(0, limit).map((g) => ({ ...g, members: g.members.slice(0, 50) })),
-    }, 200);
+    // seconds of CPU at scale: in a worker thread, so the server keeps answering other requests
+    const signal = c.req.raw.signal;
+    let answer: AnalysisAnswer;
+    try {
+      answer = await analyseInWorker(edges, { limit, signal });
+    } catch (error) {
+      if (error instanceof AnalysisUnavailableError) throw new ApiError(503, 'internal', error.message, { 'retry-after': String(GRAPH_RETRY_AFTER_S) });
+      if (signal.aborted) throw new ApiError(503, 'internal', 'the request was abandoned before the analysis ended');
+      throw error;
+    }
+    const { producedBy, totals, keyPlayers, groups } = answer;
+    return c.json({ producedBy, totals, took_ms: Math.round(performance.now() - started), keyPlayers, groups }, 200);
   });
 
   return app;

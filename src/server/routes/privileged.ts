@@ -1,7 +1,7 @@
 // Privilege review for privilege reviewers: the withheld messages of the datasets they are
 // granted, and their release or destruction. Everyone else, admins included, gets a 403: the
 // messages are withheld from all but reviewers. Every look and every decision is audited (the
-// store logs decisions itself, so a destruction is never unlogged).
+// store logs decisions and purges itself, so a destruction is never unlogged).
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
@@ -40,6 +40,18 @@ const decideRoute = (action: 'release' | 'destroy') => createRoute({
   responses: { 200: { description: 'the decision', content: { 'application/json': { schema: z.object({ decision: DecisionSchema }) } } }, ...errorResponses(400, 401, 403, 404, 409) },
 });
 
+const purgeRoute = createRoute({
+  method: 'post', path: '/privileged/purge', tags: ['privilege'],
+  summary: 'Erase destroyed messages\' words from the store file (index merge, VACUUM): slow on a big store (privilege reviewers)',
+  responses: {
+    200: {
+      description: 'messages destroyed in all, and the store\'s size (file and WAL) before and after',
+      content: { 'application/json': { schema: z.object({ destroyed: z.number(), bytesBefore: z.number(), bytesAfter: z.number() }) } },
+    },
+    ...errorResponses(401, 403),
+  },
+});
+
 export function privilegedRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
 
@@ -69,6 +81,14 @@ export function privilegedRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       return c.json({ decision: outcome.decision }, 200);
     });
   }
+
+  // reviewers only, like destroy; the store appends the audit event. The rewrite holds the
+  // store (and this process) for its duration: minutes on a big store.
+  app.openapi(purgeRoute, async (c) => {
+    const { user, grants } = c.get('caller');
+    requirePrivilegeReviewer(user, grants);
+    return c.json(await deps.store.purgeDestroyed(user.name), 200);
+  });
 
   return app;
 }

@@ -8,6 +8,7 @@
 // the same rule `to:` uses). Accounts that a warrant's handles or a privileged identifier name
 // are materialised (scope_accounts, privileged_accounts) because matching a phone handle needs
 // the phone normaliser; ingest marks its new accounts in the same transaction (markNewAccounts).
+import { statSync } from 'node:fs';
 import type { SQLInputValue } from 'node:sqlite';
 import { foldText, isVocabularyWord, tokenize } from '../../extract/tokens.ts';
 import { normaliseEntityQuery } from '../../extract/entities/extract.ts';
@@ -15,7 +16,7 @@ import { queryContext } from '../../extract/entities/region.ts';
 import {
   LOCAL_OPERATOR, type LegalScope, type PrivilegeDecision, type PrivilegedIdentifier, type PrivilegedKind, type PrivilegeStatus, type Viewer,
 } from '../../model/security.ts';
-import type { DecisionOutcome, NewLegalScope, PrivilegedAddOutcome, WithheldMessage, WithheldQuery } from '../store.ts';
+import type { DecisionOutcome, NewLegalScope, PrivilegedAddOutcome, PurgeOutcome, WithheldMessage, WithheldQuery } from '../store.ts';
 import { appendAudit } from './security.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
 
@@ -294,6 +295,52 @@ function destroyBody(s: SqliteStore, rowid: number, oldBody: string, tombstone: 
   for (const word of new Set(tokenize(oldBody).filter(isVocabularyWord))) {
     if (!stillIndexed.get(`"${word.replaceAll('"', '""')}"`)) s.sql('DELETE FROM vocabulary WHERE length = ? AND term = ?').run(word.length, word);
   }
+}
+
+/**
+ * Erases destroyed messages' words from the file itself. A destroy's FTS5 'delete' only adds a
+ * delete marker: the old postings stay in their segment until a merge reaches it, and old page
+ * images stay in the WAL and on free pages. So: 'optimize' merges every segment into one,
+ * dropping deleted postings; a TRUNCATE checkpoint moves the WAL into the file and empties it;
+ * VACUUM (secure_delete on) rewrites the file from live rows only, so no free page keeps old
+ * content; a last checkpoint writes that rewrite back and empties the WAL again. A full rewrite:
+ * minutes on a big store, so destroy does not run it itself (lode privileged purge does).
+ */
+export function purgeDestroyed(s: SqliteStore, actor: string): PurgeOutcome {
+  const destroyed = Number(s.sql(`SELECT count(*) AS n FROM privilege_decisions WHERE status = 'destroyed'`).get()?.n ?? 0);
+  const bytesBefore = storeBytes(s);
+  const secureDelete = Number(s.db.prepare('PRAGMA secure_delete').get()?.secure_delete ?? 0);
+  let emptied: boolean;
+  s.db.exec('PRAGMA secure_delete = ON');
+  try {
+    s.db.exec(`INSERT INTO message_fts (message_fts) VALUES ('optimize')`);
+    checkpoint(s);
+    s.db.exec('VACUUM');
+    emptied = checkpoint(s);
+  } finally {
+    s.db.exec(`PRAGMA secure_delete = ${secureDelete}`);
+  }
+  const bytesAfter = storeBytes(s);
+  appendAudit(s, { actor, action: 'privilege.purge', details: { destroyed, bytesBefore, bytesAfter, walEmptied: emptied } });
+  if (!emptied) {
+    // the rewrite is done, but old frames may still sit in the WAL until a checkpoint completes
+    throw new Error('purge: another process kept the write-ahead log from being emptied, so it may still hold destroyed text; '
+      + 'run lode privileged purge again when nothing else has the store open');
+  }
+  return { destroyed, bytesBefore, bytesAfter };
+}
+
+/** A TRUNCATE checkpoint; false when a reader kept it from copying and emptying the whole WAL. */
+function checkpoint(s: SqliteStore): boolean {
+  const row = s.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
+  return Number(row?.busy ?? 0) === 0;
+}
+
+/** The database file and its WAL, in bytes (0 for an in-memory store). */
+function storeBytes(s: SqliteStore): number {
+  const file = s.db.location();
+  if (!file) return 0;
+  return [file, `${file}-wal`].reduce((sum, path) => sum + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 }
 
 function transaction<T>(s: SqliteStore, work: () => T, before?: () => void, after?: () => void): T {

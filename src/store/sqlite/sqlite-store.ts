@@ -756,6 +756,7 @@ export class SqliteStore implements Store {
   async decidePrivilege(id: string, status: 'released' | 'destroyed', decidedBy: string, note?: string, datasets?: readonly string[]) {
     return scope.decidePrivilege(this, id, this.findRowid(id), status, decidedBy, note, datasets);
   }
+  async purgeDestroyed(actor: string) { return scope.purgeDestroyed(this, actor); }
 
   /** Handles of accounts by id, cached for the life of the store (accounts never change handle). */
   handles(ids: readonly number[]): Map<number, string> {
