@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { analyseNetwork, type NetworkAnalysis } from '../analyze/network/analyse.ts';
 import { buildGraph, type CommunicationGraph } from '../analyze/network/graph.ts';
 import { shortestPath } from '../analyze/network/shortest-path.ts';
+import { shapeAnalysis, type AnalysisAnswer } from '../analyze/network/analysis-answer.ts';
 import { toGexf } from '../analyze/network/gexf.ts';
 import { toGraphML } from '../analyze/network/graphml.ts';
 import type { Store } from '../store/store.ts';
@@ -39,13 +40,9 @@ export const graphCommand: Command = {
     if (gexf) await writeFile(gexf, toGexf(graph, analysis));
     if (graphml) await writeFile(graphml, toGraphML(graph, analysis));
     const tookMs = Math.round(performance.now() - started);
-    if (args.json) {
-      writeJson(io, {
-        producedBy: analysis.producedBy, totals: analysis.totals, took_ms: tookMs,
-        keyPlayers: analysis.keyPlayers.slice(0, limit),
-        groups: analysis.communities.slice(0, limit).map((c) => ({ ...c, members: c.members.slice(0, 50) })),
-      });
-    } else io.stdout.write(describe(analysis, limit, tookMs));
+    const answer = shapeAnalysis(analysis, limit);
+    if (args.json) writeJson(io, { ...answer, took_ms: tookMs });
+    else io.stdout.write(describe(analysis, answer, tookMs));
     return 0;
   },
 };
@@ -104,16 +101,16 @@ function dateOption(args: ParsedCommand, name: string): number | undefined {
   return ms;
 }
 
-function describe(a: NetworkAnalysis, limit: number, tookMs: number): string {
+function describe(a: NetworkAnalysis, answer: AnalysisAnswer, tookMs: number): string {
   const t = a.totals;
   const lines = [`${t.accounts} accounts, ${t.ties} ties, ${t.messages} messages, ${t.communities} groups (modularity ${t.modularity.toFixed(3)}) in ${(tookMs / 1000).toFixed(1)} s`];
   lines.push(`betweenness: ${a.producedBy.betweenness.kind === 'exact' ? 'exact' : `sampled from ${a.producedBy.betweenness.sources} accounts`}`, '', 'key players:');
-  for (const p of a.keyPlayers.slice(0, limit)) {
+  for (const p of answer.keyPlayers) {
     lines.push(`  ${p.account.padEnd(28)} score ${p.score.toFixed(3)}  pagerank ${p.pagerank.toExponential(2)}  betweenness ${p.betweenness.toFixed(4)}  ` +
       `${p.degree} contacts, ${p.messages} messages, group ${p.community}${p.bridging > 1 ? `, bridges ${p.bridging} groups` : ''}`);
   }
   lines.push('', 'groups:');
-  for (const c of a.communities.slice(0, limit)) {
+  for (const c of answer.groups) {
     lines.push(`  #${c.id} ${c.size} accounts, ${c.internalMessages} messages inside, ${c.externalMessages} outside: ${c.members.slice(0, 8).join(', ')}${c.size > 8 ? ', ...' : ''}`);
   }
   return `${lines.join('\n')}\n`;

@@ -180,8 +180,8 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     try {
       answer = await analyseInWorker(edges, { limit, signal });
     } catch (error) {
-      if (error instanceof AnalysisUnavailableError) throw new ApiError(503, 'internal', error.message, { 'retry-after': String(GRAPH_RETRY_AFTER_S) });
-      if (signal.aborted) throw new ApiError(503, 'internal', 'the request was abandoned before the analysis ended');
+      if (error instanceof AnalysisUnavailableError) throw new ApiError(503, 'unavailable', error.message, { 'retry-after': String(GRAPH_RETRY_AFTER_S) });
+      if (signal.aborted) throw new ApiError(503, 'unavailable', 'the request was abandoned before the analysis ended');
       throw error;
     }
     const { producedBy, totals, keyPlayers, groups } = answer;
