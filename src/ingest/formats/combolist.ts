@@ -3,12 +3,12 @@
 // a site URL before it ("stealer logs": `https://site/login:user:pass`). Each line becomes a
 // credential exposure. The cleartext never leaves this module: only its SHA-1 and NTLM digests
 // do, and quarantine excerpts mask everything after the delimiter.
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, extname } from 'node:path';
 import iconv from 'iconv-lite';
 import type { ExposureRecord, Location, ReadItem } from '../../model/records.ts';
+import { readByteLines } from '../lines.ts';
 import type { FormatReader, ReaderInput } from './format.ts';
 import { createNtlmHasher, passwordSha1, recogniseHashType, type NtlmHasher } from './password-hash.ts';
 
@@ -247,64 +247,6 @@ function countLetters(text: string): number {
   return text.match(/\p{L}/gu)?.length ?? 0;
 }
 
-export type ByteLine =
-  | { kind: 'line'; bytes: Buffer; location: Location }
-  | { kind: 'overlong'; head: Buffer; sizeBytes: number; location: Location };
-
-/**
- * The file's lines as bytes (without '\n', '\r\n' or a leading BOM), from a resume point, in
- * bounded memory: a line over `maxLineBytes` is reported with its first bytes only. The shared
- * readLines() quarantines invalid UTF-8, which a leak in latin-1 or cp437 is full of.
- */
-export async function* readByteLines(path: string, options: { from?: Location; maxLineBytes?: number } = {}): AsyncGenerator<ByteLine> {
-  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-  let offset = options.from?.offset ?? 0;
-  let line = options.from?.line ?? 1;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let overlong: { head: Buffer; sizeBytes: number } | undefined;
-  const whole = (bytes: Buffer, location: Location): ByteLine => {
-    let b = bytes;
-    if (location.offset === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
-    if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
-    return { kind: 'line', bytes: b, location };
-  };
-  for await (const chunk of createReadStream(path, { start: offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    while (start < chunk.length) {
-      const newline = chunk.indexOf(10, start);
-      const piece = chunk.subarray(start, newline === -1 ? chunk.length : newline);
-      if (overlong) overlong.sizeBytes += piece.length;
-      else if (pendingBytes + piece.length > maxLineBytes) {
-        overlong = { head: Buffer.concat([...pending, piece]).subarray(0, EXCERPT_CHARS * 4), sizeBytes: pendingBytes + piece.length };
-        pending = [];
-        pendingBytes = 0;
-      } else if (newline === -1) {
-        pending.push(Buffer.from(piece));
-        pendingBytes += piece.length;
-      }
-      if (newline === -1) break;
-      const location = { line, offset };
-      if (overlong) {
-        yield { kind: 'overlong', head: overlong.head, sizeBytes: overlong.sizeBytes, location };
-        offset += overlong.sizeBytes + 1;
-        overlong = undefined;
-      } else {
-        const bytes = pendingBytes > 0 ? Buffer.concat([...pending, piece]) : piece;
-        offset += bytes.length + 1;
-        pending = [];
-        pendingBytes = 0;
-        yield whole(bytes, location);
-      }
-      line += 1;
-      start = newline + 1;
-    }
-  }
-  const location = { line, offset };
-  if (overlong) yield { kind: 'overlong', head: overlong.head, sizeBytes: overlong.sizeBytes, location };
-  else if (pendingBytes > 0) yield whole(Buffer.concat(pending), location);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The file's delimiter and detection
 
@@ -414,7 +356,7 @@ async function* readCombolist(input: ReaderInput): AsyncGenerator<ReadItem> {
   const delimiter = chooseDelimiter(await readHeadLines(input.path));
   const platform = leakName(input.path);
   const ntlm = await createNtlmHasher();
-  for await (const line of readByteLines(input.path, { from: input.from })) {
+  for await (const line of readByteLines(input.path, { from: input.from, maxLineBytes: MAX_LINE_BYTES, headBytes: EXCERPT_CHARS * 4 })) {
     if (line.kind === 'overlong') {
       yield {
         kind: 'malformed', location: line.location,

@@ -8,10 +8,11 @@ import type { ExposureRecord, ReadItem } from '../../../src/model/records.ts';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { detectFormat } from '../../../src/ingest/formats/registry.ts';
 import {
-  chooseDelimiter, combolist, decodeLine, leakName, maskLine, normaliseIdentifier, parseCredentialLine, readByteLines,
+  chooseDelimiter, combolist, decodeLine, leakName, maskLine, normaliseIdentifier, parseCredentialLine,
   type Delimiter, type ParsedCredential,
 } from '../../../src/ingest/formats/combolist.ts';
 import { passwordSha1, recogniseHashType } from '../../../src/ingest/formats/password-hash.ts';
+import { readByteLines } from '../../../src/ingest/lines.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
 
 // one directory for the tests that only read files (each file has its own name)
