@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, extname } from 'node:path';
 import iconv from 'iconv-lite';
-import type { ExposureRecord, Location, ReadItem } from '../../model/records.ts';
+import type { ExposureRecord, ReadItem } from '../../model/records.ts';
 import { readByteLines } from '../lines.ts';
 import type { FormatReader, ReaderInput } from './format.ts';
 import { createNtlmHasher, passwordSha1, recogniseHashType, type NtlmHasher } from './password-hash.ts';

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { LodeRecord, ReadItem } from '../../../src/model/records.ts';
+import type { ReadItem } from '../../../src/model/records.ts';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { detectFormat } from '../../../src/ingest/formats/registry.ts';
 import { FormatError } from '../../../src/ingest/formats/format.ts';
 import { caseUco, literal, localName } from '../../../src/ingest/formats/case-uco.ts';
 import { parseQuery } from '../../../src/search/parse.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { assertLocationsIncrease, readAllWith, recordsOf } from './reading.ts';
+
+const readAll = (path: string) => readAllWith(caseUco, path);
 
 // ---------- fixtures made by code, shaped like the CASE-Examples illustrations ----------
 
@@ -103,26 +106,8 @@ function writeGraph(dir: string, name: string, s: Style, wrap: 'graph' | 'bundle
   return path;
 }
 
-async function readAll(path: string): Promise<ReadItem[]> {
-  const items: ReadItem[] = [];
-  for await (const item of caseUco.read({ path, from: { line: 1, offset: 0 }, options: {} })) items.push(item);
-  return items;
-}
-
-function recordsOf<K extends LodeRecord['kind']>(items: ReadItem[], kind: K): Extract<LodeRecord, { kind: K }>[] {
-  return items.flatMap((i) => (i.kind === 'record' && i.record.kind === kind ? [i.record as Extract<LodeRecord, { kind: K }>] : []));
-}
-
-function assertStrictlyIncreasing(items: ReadItem[]): void {
-  for (let i = 1; i < items.length; i += 1) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `location ${i} (${b.line}:${b.offset}) is not after ${a.line}:${a.offset}`);
-  }
-}
-
 function assertReadsTheGraph(items: ReadItem[]): void {
-  assertStrictlyIncreasing(items);
+  assertLocationsIncrease(items);
   const messages = recordsOf(items, 'message');
   assert.deepEqual(messages.map((m) => m.ref), ['kb:message-1', 'kb:message-2', 'kb:message-3', 'kb:message-4']);
   const [first, , third, fourth] = messages;
@@ -261,7 +246,7 @@ test('property: valid messages among garbage objects are all read, garbage is qu
     const path = join(dir, `p${run++}.json`);
     writeFileSync(path, JSON.stringify({ '@context': OLD_STYLE.context, '@graph': objects }, null, 2));
     const items = await readAll(path);
-    assertStrictlyIncreasing(items);
+    assertLocationsIncrease(items);
     const refs = new Set(recordsOf(items, 'message').map((m) => m.ref));
     for (let i = 0; i < n; i += 1) assert.ok(refs.has(`kb:valid-${i}`), `valid message ${i} was dropped`);
     for (const item of items) if (item.kind === 'malformed') assert.ok(item.reason.length > 0 && item.excerpt.length > 0);
@@ -275,7 +260,7 @@ test('property: arbitrary text never throws anything but a FormatError', async (
     const path = join(dir, `b${run++}.json`);
     writeFileSync(path, text);
     try {
-      assertStrictlyIncreasing(await readAll(path));
+      assertLocationsIncrease(await readAll(path));
     } catch (error) {
       assert.ok(error instanceof FormatError, String(error));
     }

@@ -14,17 +14,14 @@ import {
 import { passwordSha1, recogniseHashType } from '../../../src/ingest/formats/password-hash.ts';
 import { readByteLines } from '../../../src/ingest/lines.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { readAllWith } from './reading.ts';
+
+const readAll = (path: string) => readAllWith(combolist, path);
 
 // one directory for the tests that only read files (each file has its own name)
 const scratch = temporaryDirectory();
 const SHA1_PASSWORD = '5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8';
 const NTLM_PASSWORD = '8846F7EAEE8FB117AD06BDD830B7586C';
-
-async function readAll(path: string): Promise<ReadItem[]> {
-  const items: ReadItem[] = [];
-  for await (const item of combolist.read({ path, from: { line: 1, offset: 0 }, options: {} })) items.push(item);
-  return items;
-}
 
 function exposures(items: ReadItem[]): ExposureRecord[] {
   return items.flatMap((i) => (i.kind === 'record' && i.record.kind === 'exposure' ? [i.record] : []));

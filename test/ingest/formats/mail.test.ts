@@ -12,6 +12,7 @@ import { parseMboxSeparator, unquoteFromLine } from '../../../src/ingest/formats
 import { htmlToPlainText, parseMailDate } from '../../../src/ingest/formats/mail-message.ts';
 import { parseQuery } from '../../../src/search/parse.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { assertLocationsIncrease } from './reading.ts';
 
 // ---------- fixtures made by code ----------
 
@@ -477,10 +478,3 @@ test('property: arbitrary bytes never throw out of the reader', async () => {
   }), { numRuns: 200 });
 });
 
-function assertLocationsIncrease(items: ReadItem[]): void {
-  for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `location ${JSON.stringify(b)} after ${JSON.stringify(a)}`);
-  }
-}

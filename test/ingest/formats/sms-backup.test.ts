@@ -4,12 +4,18 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { ContactRecord, EventRecord, LodeRecord, MessageRecord, ReadItem } from '../../../src/model/records.ts';
+import type { ContactRecord, EventRecord, ReadItem } from '../../../src/model/records.ts';
 import { smsBackup } from '../../../src/ingest/formats/sms-backup.ts';
 import { decodeUnrepresentableReferences } from '../../../src/ingest/formats/xml-stream.ts';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { parseQuery } from '../../../src/search/parse.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { allRecords, assertLocationsIncrease, locationOf, readAllWith, recordsOf } from './reading.ts';
+import type { ReaderOptions } from '../../../src/ingest/formats/format.ts';
+
+const readAll = (path: string, options: ReaderOptions = {}) => readAllWith(smsBackup, path, options);
+const records = allRecords;
+const messages = (items: ReadItem[]) => recordsOf(items, 'message');
 
 /**
  * An attribute value as the app writes it: XML escapes, line breaks as references, and every
@@ -38,35 +44,6 @@ function sms(fields: { address?: string; date?: string; type?: string; body?: st
 }
 
 const SMS_HEADER = `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>`;
-
-async function readAll(path: string, options: Record<string, unknown> = {}): Promise<ReadItem[]> {
-  const items: ReadItem[] = [];
-  for await (const item of smsBackup.read({ path, from: { line: 1, offset: 0 }, options })) items.push(item);
-  return items;
-}
-
-function records(items: ReadItem[]): LodeRecord[] {
-  return items.flatMap((i) => (i.kind === 'record' ? [i.record] : []));
-}
-
-function messages(items: ReadItem[]): MessageRecord[] {
-  return records(items).filter((r): r is MessageRecord => r.kind === 'message');
-}
-
-function locationOf(content: string, marker: string): { line: number; offset: number } {
-  const at = content.indexOf(marker);
-  assert.notEqual(at, -1, `marker ${marker} not in fixture`);
-  const before = content.slice(0, at);
-  return { line: before.split('\n').length, offset: Buffer.byteLength(before, 'utf8') };
-}
-
-function assertIncreasing(items: ReadItem[]): void {
-  for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `locations not increasing: ${JSON.stringify(a)} then ${JSON.stringify(b)}`);
-  }
-}
 
 test('surrogate halves written as two references become one emoji; a lone half becomes U+FFFD and a flag', () => {
   assert.deepEqual(decodeUnrepresentableReferences('a&#55357;&#56832;b'), { text: 'a\u{1F600}b', flags: [] });
@@ -98,7 +75,7 @@ test('sms entries: direction, emoji references, CRLF, BOM, contacts once per add
   writeFileSync(file, content);
   assert.ok(smsBackup.detect(content, file) >= 0.9);
   const items = await readAll(file);
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
   const all = records(items);
   const owner = all.find((r) => r.kind === 'account')!;
   assert.equal(owner.kind === 'account' && owner.handle, 'device-owner:sms-20200402');
@@ -166,7 +143,7 @@ test('mms: text parts are the body, binary parts are hashed (never kept), a grou
   const file = join(dir, 'mms.xml');
   writeFileSync(file, content);
   const items = await readAll(file, { owner: '+31600000000' });
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
   assert.deepEqual(items.filter((i) => i.kind === 'malformed'), []);
   const [group, sent] = messages(items);
   assert.equal(group!.from, '+31612345678');
@@ -198,7 +175,7 @@ test('calls become call events on the owner account; a withheld number is kept, 
   writeFileSync(file, content);
   assert.ok(smsBackup.detect(content, file) >= 0.9);
   const items = await readAll(file, { owner: '+31600000000' });
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
   const events = records(items).filter((r): r is EventRecord => r.kind === 'event');
   assert.equal(events.length, 3);
   assert.deepEqual(events[0], {
@@ -283,7 +260,7 @@ test('property: junk between entries never throws, is quarantined with a locatio
       const file = join(dir, `p${run++}.xml`);
       writeFileSync(file, parts.join('\n'));
       const items = await readAll(file);
-      assertIncreasing(items);
+      assertLocationsIncrease(items);
       const got = messages(items).filter((m) => m.from.startsWith('+3161234'));
       assert.deepEqual(got.map((m) => [m.from, m.body]), entries.map(([body], i) => [`+3161234${String(i).padStart(4, '0')}`, body]));
       for (const bad of items.filter((i) => i.kind === 'malformed')) assert.ok(bad.location.line >= 1 && bad.reason !== '');
@@ -300,7 +277,7 @@ test('property: arbitrary bytes never make the reader throw', async () => {
       const file = join(dir, `b${run++}.xml`);
       writeFileSync(file, Buffer.concat([Buffer.from(`${SMS_HEADER}<smses>${text}`), Buffer.from(bytes)]));
       try {
-        assertIncreasing(await readAll(file));
+        assertLocationsIncrease(await readAll(file));
       } catch (error) {
         assert.equal((error as Error).constructor.name, 'FormatError');
       }

@@ -4,13 +4,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { AccountRecord, ContactRecord, EventRecord, GroupRecord, LodeRecord, MessageRecord, ReadItem } from '../../../src/model/records.ts';
+import type { AccountRecord, ContactRecord, EventRecord, GroupRecord } from '../../../src/model/records.ts';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { detectFormat } from '../../../src/ingest/formats/registry.ts';
 import { FormatError } from '../../../src/ingest/formats/format.ts';
 import { handleOf, telegram, textOf } from '../../../src/ingest/formats/telegram.ts';
 import { parseQuery } from '../../../src/search/parse.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { assertLocationsIncrease, readAllWith, recordsOf } from './reading.ts';
+
+const readAll = (path: string) => readAllWith(telegram, path);
 
 // ---------- fixtures made by code: Telegram Desktop writes one-space indented JSON ----------
 
@@ -102,24 +105,6 @@ function writeExport(dir: string, value: object): string {
   return path;
 }
 
-async function readAll(path: string): Promise<ReadItem[]> {
-  const items: ReadItem[] = [];
-  for await (const item of telegram.read({ path, from: { line: 1, offset: 0 }, options: {} })) items.push(item);
-  return items;
-}
-
-function recordsOf<K extends LodeRecord['kind']>(items: ReadItem[], kind: K): Extract<LodeRecord, { kind: K }>[] {
-  return items.flatMap((i) => (i.kind === 'record' && i.record.kind === kind ? [i.record as Extract<LodeRecord, { kind: K }>] : []));
-}
-
-function assertStrictlyIncreasing(items: ReadItem[]): void {
-  for (let i = 1; i < items.length; i += 1) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `location ${i} (${b.line}:${b.offset}) is not after ${a.line}:${a.offset}`);
-  }
-}
-
 // ---------- tests ----------
 
 test('a one-chat export: text, text arrays with links, media, calls, forwards, polls; owner found from the senders', async () => {
@@ -129,7 +114,7 @@ test('a one-chat export: text, text arrays with links, media, calls, forwards, p
   writeFileSync(join(dir, 'photos', 'photo_1@01-03-2023_10-02-00.jpg'), photo);
   const path = writeExport(dir, personalChat());
   const items = await readAll(path);
-  assertStrictlyIncreasing(items);
+  assertLocationsIncrease(items);
   const messages = recordsOf(items, 'message');
   assert.deepEqual(messages.map((m) => m.ref), ['111:1', '111:2', '111:3', '111:4', '111:5', '111:6', '111:7', '111:10', '111:11', '111:12']);
   const byRef = new Map(messages.map((m) => [m.ref!, m]));
@@ -185,7 +170,7 @@ test('a one-chat export: text, text arrays with links, media, calls, forwards, p
 test('a full export: owner, contacts, groups with group records, personal chats and left channels', async () => {
   const dir = temporaryDirectory();
   const items = await readAll(writeExport(dir, fullExport()));
-  assertStrictlyIncreasing(items);
+  assertLocationsIncrease(items);
   const accounts = recordsOf(items, 'account');
   assert.deepEqual(accounts[0], { kind: 'account', platform: 'telegram', handle: 'user222', name: 'Tape Worm', extra: { phone_number: '+31 6 12345678', username: '@tapeworm', bio: '' } } satisfies AccountRecord);
   const contacts = recordsOf(items, 'contact');
@@ -327,7 +312,7 @@ test('property: valid messages among garbage objects are all read, garbage is qu
     const path = join(dir, `p${run++}.json`);
     writeFileSync(path, JSON.stringify({ name: 'g', type: 'private_group', id: 99, messages }, null, indent ? 1 : undefined));
     const items = await readAll(path);
-    assertStrictlyIncreasing(items);
+    assertLocationsIncrease(items);
     const refs = new Set(recordsOf(items, 'message').map((m) => m.ref));
     for (let id = 1; id < nextId; id += 1) assert.ok(refs.has(`99:${id}`), `valid message ${id} was dropped`);
     const junkCount = entries.filter((e) => 'junk' in e).length;
@@ -347,7 +332,7 @@ test('property: arbitrary bytes never throw anything but a FormatError', async (
     writeFileSync(path, text);
     try {
       const items = await readAll(path);
-      assertStrictlyIncreasing(items);
+      assertLocationsIncrease(items);
     } catch (error) {
       assert.ok(error instanceof FormatError, String(error));
     }

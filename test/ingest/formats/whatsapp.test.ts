@@ -11,6 +11,7 @@ import { detectFormat } from '../../../src/ingest/formats/registry.ts';
 import { chatNameOfPath, whatsapp } from '../../../src/ingest/formats/whatsapp.ts';
 import { EXPORT_LAYOUTS, writeWhatsAppExport } from '../../../bench/whatsapp-export.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { assertLocationsIncrease } from './reading.ts';
 
 const LRM = '\u200e';
 const NNBSP = '\u202f';
@@ -41,14 +42,6 @@ function malformedOf(items: readonly ReadItem[]): Extract<ReadItem, { kind: 'mal
 function groupOf(items: readonly ReadItem[]): GroupRecord | undefined {
   for (const i of items) if (i.kind === 'record' && i.record.kind === 'group') return i.record;
   return undefined;
-}
-
-function assertLocationsIncrease(items: readonly ReadItem[]): void {
-  for (let i = 1; i < items.length; i += 1) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `location ${JSON.stringify(b)} after ${JSON.stringify(a)}`);
-  }
 }
 
 const summary = (m: MessageRecord) => [m.ts, m.from, m.body];

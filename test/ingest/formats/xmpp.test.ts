@@ -4,12 +4,17 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { ContactRecord, LodeRecord, MessageRecord, ReadItem } from '../../../src/model/records.ts';
+import type { ContactRecord, ReadItem } from '../../../src/model/records.ts';
 import { xmpp } from '../../../src/ingest/formats/xmpp.ts';
 import { smsBackup } from '../../../src/ingest/formats/sms-backup.ts';
 import { ingest } from '../../../src/ingest/pipeline.ts';
 import { parseQuery } from '../../../src/search/parse.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
+import { allRecords, assertLocationsIncrease, locationOf, readAllWith, recordsOf } from './reading.ts';
+
+const readAll = (path: string) => readAllWith(xmpp, path);
+const records = allRecords;
+const messages = (items: ReadItem[]) => recordsOf(items, 'message');
 
 const STREAM_OPEN = `<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='enc.example' version='1.0'>`;
 
@@ -22,36 +27,6 @@ function mamResult(ns: string, archiveId: string, stamp: string, from: string, t
     `<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='${stamp}'/>` +
     `<message xmlns='jabber:client' from='${from}' to='${to}' type='chat' id='s-${archiveId}'><body>${escapeXml(body)}</body>${more}</message>` +
     `</forwarded></result></message>`;
-}
-
-async function readAll(path: string): Promise<ReadItem[]> {
-  const items: ReadItem[] = [];
-  for await (const item of xmpp.read({ path, from: { line: 1, offset: 0 }, options: {} })) items.push(item);
-  return items;
-}
-
-function records(items: ReadItem[]): LodeRecord[] {
-  return items.flatMap((i) => (i.kind === 'record' ? [i.record] : []));
-}
-
-function messages(items: ReadItem[]): MessageRecord[] {
-  return records(items).filter((r): r is MessageRecord => r.kind === 'message');
-}
-
-/** The location of the first occurrence of `marker` in `content` (as a reader must report it). */
-function locationOf(content: string, marker: string): { line: number; offset: number } {
-  const at = content.indexOf(marker);
-  assert.notEqual(at, -1, `marker ${marker} not in fixture`);
-  const before = content.slice(0, at);
-  return { line: before.split('\n').length, offset: Buffer.byteLength(before, 'utf8') };
-}
-
-function assertIncreasing(items: ReadItem[]): void {
-  for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1]!.location;
-    const b = items[i]!.location;
-    assert.ok(b.line > a.line || (b.line === a.line && b.offset > a.offset), `locations not increasing: ${JSON.stringify(a)} then ${JSON.stringify(b)}`);
-  }
 }
 
 test('MAM results of every namespace are read, wrapped in a stream with a BOM and CRLF line ends', async () => {
@@ -86,7 +61,7 @@ test('MAM results of every namespace are read, wrapped in a stream with a BOM an
   // the BOM counts as bytes of the file: offsets are byte offsets in the file
   assert.deepEqual(items[0]!.location, locationOf(content, `<message to='jaguar`));
   assert.deepEqual(items[1]!.location, { line: 4, offset: Buffer.byteLength(content.slice(0, content.indexOf(`<message to='tapeworm`))) });
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
 });
 
 test('stanzas without a root, group chat, legacy delay, carbons and out-of-band files', async () => {
@@ -142,7 +117,7 @@ test('a broken stanza in the middle is quarantined with its location; the stanza
   const file = join(dir, 'broken.xml');
   writeFileSync(file, content);
   const items = await readAll(file);
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
   assert.deepEqual(messages(items).map((m) => m.ref), ['B1', 'B2', 'B4', 'B5']);
   const bad = items.filter((i) => i.kind === 'malformed');
   assert.deepEqual(bad.map((b) => b.location.line), [3, 4, 6, 8, 9]);
@@ -182,7 +157,7 @@ test('a XEP-0227 export gives accounts without passwords, roster aliases as cont
   writeFileSync(file, content);
   assert.ok(xmpp.detect(content, file) >= 0.9);
   const items = await readAll(file);
-  assertIncreasing(items);
+  assertLocationsIncrease(items);
   const all = records(items);
   assert.doesNotMatch(JSON.stringify(all), /geheim123/, 'the password is never kept');
   const accounts = all.filter((r) => r.kind === 'account');
@@ -291,7 +266,7 @@ test('property: junk between stanzas never throws, is quarantined with a locatio
         const file = join(dir, `p${run++}.xml`);
         writeFileSync(file, content);
         const items = await readAll(file);
-        assertIncreasing(items);
+        assertLocationsIncrease(items);
         const got = messages(items).filter((m) => /^P\d+$/.test(m.ref ?? ''));
         assert.deepEqual(got.map((m) => [m.ref, m.body]), entries.map(([body], i) => [`P${i}`, body.replace(/\r\n?/g, '\n')]));
         for (const bad of items.filter((i) => i.kind === 'malformed')) {
@@ -312,7 +287,7 @@ test('property: arbitrary bytes never make the reader throw', async () => {
       writeFileSync(file, Buffer.concat([Buffer.from(text), Buffer.from(bytes)]));
       try {
         const items = await readAll(file);
-        assertIncreasing(items);
+        assertLocationsIncrease(items);
       } catch (error) {
         // only the whole file may be refused (UTF-16, an unknown declared encoding)
         assert.equal((error as Error).constructor.name, 'FormatError');
