@@ -1,34 +1,45 @@
 // `lode <command>`: dispatches to one file per command and turns errors into exit codes:
 // 0 success, 1 failure (a clear message, no stack trace), 2 bad usage.
 import { type Command, UsageError, UserError, helpText, parseCommand, type CliIO } from './command.ts';
-import { ingestCommand } from './ingest.ts';
-import { searchCommand } from './search.ts';
-import { showCommand } from './show.ts';
-import { quarantineCommand } from './quarantine.ts';
-import { duplicatesCommand } from './duplicates.ts';
-import { entitiesCommand } from './entities.ts';
-import { reindexCommand } from './reindex.ts';
-import { accountCommand } from './account.ts';
-import { linkCommand, linksCommand } from './links.ts';
-import { graphCommand, pathCommand } from './graph.ts';
-import { statusCommand } from './status.ts';
-import { inspectCommand } from './inspect.ts';
-import { generateCommand } from './generate.ts';
-import { userCommand } from './user.ts';
-import { grantCommand, revokeCommand } from './grant.ts';
-import { auditCommand } from './audit.ts';
-import { serveCommand } from './serve.ts';
-import { scopeCommand } from './scope.ts';
-import { privilegedCommand } from './privileged.ts';
 
-export const COMMANDS: readonly Command[] = [ingestCommand, searchCommand, showCommand, entitiesCommand, accountCommand, linksCommand, linkCommand, graphCommand, pathCommand, quarantineCommand, duplicatesCommand, reindexCommand, statusCommand, inspectCommand, generateCommand, userCommand, grantCommand, revokeCommand, scopeCommand, privilegedCommand, auditCommand, serveCommand];
+/**
+ * The commands, loaded when used: each brings its own dependencies (the server, the network
+ * analysis, phone metadata...), and a command should not pay for the others' start-up.
+ */
+export type CommandEntry = { name: string; load(): Promise<Command> };
 
-function overview(): string {
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'ingest', load: async () => (await import('./ingest.ts')).ingestCommand },
+  { name: 'search', load: async () => (await import('./search.ts')).searchCommand },
+  { name: 'show', load: async () => (await import('./show.ts')).showCommand },
+  { name: 'entities', load: async () => (await import('./entities.ts')).entitiesCommand },
+  { name: 'account', load: async () => (await import('./account.ts')).accountCommand },
+  { name: 'links', load: async () => (await import('./links.ts')).linksCommand },
+  { name: 'link', load: async () => (await import('./links.ts')).linkCommand },
+  { name: 'graph', load: async () => (await import('./graph.ts')).graphCommand },
+  { name: 'path', load: async () => (await import('./graph.ts')).pathCommand },
+  { name: 'quarantine', load: async () => (await import('./quarantine.ts')).quarantineCommand },
+  { name: 'duplicates', load: async () => (await import('./duplicates.ts')).duplicatesCommand },
+  { name: 'reindex', load: async () => (await import('./reindex.ts')).reindexCommand },
+  { name: 'status', load: async () => (await import('./status.ts')).statusCommand },
+  { name: 'inspect', load: async () => (await import('./inspect.ts')).inspectCommand },
+  { name: 'generate', load: async () => (await import('./generate.ts')).generateCommand },
+  { name: 'user', load: async () => (await import('./user.ts')).userCommand },
+  { name: 'grant', load: async () => (await import('./grant.ts')).grantCommand },
+  { name: 'revoke', load: async () => (await import('./grant.ts')).revokeCommand },
+  { name: 'scope', load: async () => (await import('./scope.ts')).scopeCommand },
+  { name: 'privileged', load: async () => (await import('./privileged.ts')).privilegedCommand },
+  { name: 'audit', load: async () => (await import('./audit.ts')).auditCommand },
+  { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
+];
+
+async function overview(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   return [
     'Usage: lode <command> [options]       (lode <command> --help for more)',
     '',
     'Lode turns bulk seized data into cases. Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
     '',
     'Data lives in ./lode-data unless --home DIR or LODE_HOME says otherwise.',
     '',
@@ -38,14 +49,15 @@ function overview(): string {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(overview());
+    io.stdout.write(await overview());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr.write(`lode: unknown command "${name}"\n\n${overview()}`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    io.stderr.write(`lode: unknown command "${name}"\n\n${await overview()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     const parsed = parseCommand(command, rest);
     if (parsed === 'help') {
