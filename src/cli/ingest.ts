@@ -27,6 +27,7 @@ export const ingestCommand: Command = {
     mapping: { type: 'string', description: 'JSON file with a column mapping (CSV) or a site-database mapping (dumps)', valueName: 'FILE' },
     region: { type: 'string', description: 'country of the dataset, for national phone numbers (default NL)', valueName: 'CC' },
     'skip-entities': { type: 'boolean', description: 'do not extract entities now (run lode reindex --entities later)' },
+    'skip-triage': { type: 'boolean', description: 'do not score threats and leaks now (run lode triage --rescore later)' },
     owner: { type: 'string', description: 'handle of the device owner, for formats that do not name it (SMS backups)', valueName: 'HANDLE' },
     report: { type: 'string', description: 'also write the ingest report, file by file with hashes, as Markdown', valueName: 'FILE' },
     batch: { type: 'string', description: 'records per transaction (default 20000)', valueName: 'N' },
@@ -49,7 +50,7 @@ export const ingestCommand: Command = {
     const report = await withStore(args, io, (store) =>
       ingest({
         store, paths: args.positionals, dataset, format: stringOption(args, 'format'), mapping, owner: stringOption(args, 'owner'),
-        region: regionOption(args), extractEntities: args.values['skip-entities'] !== true,
+        region: regionOption(args), extractEntities: args.values['skip-entities'] !== true, triage: args.values['skip-triage'] !== true,
         batchRecords: integerOption(args, "batch", 20_000, 1, 1_000_000),
         signal: io.signal,
         // unpacked archives are as sensitive as the evidence: they stay in the home, not in /tmp
@@ -91,6 +92,8 @@ function toJson(report: IngestReport) {
     events: report.events,
     exposures: report.exposures,
     mentions: report.mentions,
+    alerts: report.alerts,
+    watchlist_alerts: report.watchlists.raised,
     quarantined: report.quarantined,
     duplicates: report.duplicates,
     interrupted: report.interrupted,
@@ -131,6 +134,8 @@ function describe(report: IngestReport, seconds: number): string {
   const added = `added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ${report.events} events, ${report.exposures} credential exposures, ${report.mentions} entity mentions`;
   const rate = seconds > 0 ? ` in ${seconds.toFixed(1)} s (${formatCount((report.messages + report.notes) / seconds)} messages/s)` : '';
   const tail = [
+    report.alerts > 0 ? `${report.alerts} threat/leak alerts raised: lode alerts` : '',
+    report.watchlists.raised > 0 ? `${report.watchlists.raised} watchlist alerts (${report.watchlists.watchlists.filter((w) => w.raised > 0).map((w) => w.name).join(', ')}): lode alerts --kind watchlist` : '',
     report.duplicates > 0 ? `${report.duplicates} already stored` : '',
     report.quarantined > 0 ? `${report.quarantined} quarantined: lode quarantine --dataset ${report.dataset}` : '',
   ].filter(Boolean);

@@ -30,6 +30,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'scope', load: async () => (await import('./scope.ts')).scopeCommand },
   { name: 'privileged', load: async () => (await import('./privileged.ts')).privilegedCommand },
   { name: 'audit', load: async () => (await import('./audit.ts')).auditCommand },
+  { name: 'alerts', load: async () => (await import('./alerts.ts')).alertsCommand },
+  { name: 'alert', load: async () => (await import('./alerts.ts')).alertCommand },
+  { name: 'watchlist', load: async () => (await import('./watchlist.ts')).watchlistCommand },
+  { name: 'triage', load: async () => (await import('./watchlist.ts')).triageCommand },
+  { name: 'discover', load: async () => (await import('./discover.ts')).discoverCommand },
+  { name: 'case', load: async () => (await import('./case.ts')).caseCommand },
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
 ];
 

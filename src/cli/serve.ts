@@ -3,6 +3,8 @@
 import { hashPassword, newPassword } from '../security/passwords.ts';
 import { startServer } from '../server/listen.ts';
 import type { Store } from '../store/store.ts';
+import { join } from 'node:path';
+import { homeDirectory } from '../main.ts';
 import { UserError, integerOption, stringOption, withStore, type CliIO, type Command } from './command.ts';
 
 export const serveCommand: Command = {
@@ -28,7 +30,11 @@ export const serveCommand: Command = {
       await ensureAdmin(store, io);
       let server;
       try {
-        server = await startServer({ store, host, port, secureCookies, log: (line) => io.stderr.write(`${line}\n`) });
+        server = await startServer({
+          store, host, port, secureCookies, log: (line) => io.stderr.write(`${line}\n`),
+          // exports are evidence: they stay in the home, beside the store
+          exportDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'exports'),
+        });
       } catch (error) {
         throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
       }

@@ -7,6 +7,7 @@ import { findFormat } from './formats/registry.ts';
 import { isPreparedMessage, prepareRecord, type PrepareContext } from './prepare.ts';
 import { MessageColumnsBuilder } from './message-columns.ts';
 import { EXTRACTOR_COMPONENT, EXTRACTOR_VERSION, type CountryCode } from '../extract/entities/types.ts';
+import { createMessageTriage } from '../triage/message-triage.ts';
 
 export type BatchPlan = {
   path: string;
@@ -17,6 +18,8 @@ export type BatchPlan = {
   label?: string;
   /** Extract entities while preparing (default true). */
   extractEntities?: boolean;
+  /** Score threats to life and insider leaks while preparing (default true). */
+  triage?: boolean;
   region?: string;
   dataset: string;
   sha256: string;
@@ -32,9 +35,12 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
   const reader = findFormat(plan.format);
   if (!reader) throw new Error(`unknown format ${plan.format}`);
   const extracting = plan.extractEntities !== false;
+  const triage = plan.triage === false ? undefined : await createMessageTriage();
   const context: PrepareContext = {
     dataset: plan.dataset, sourceSha256: plan.sha256, seenTerms: new Set(), newTerms: [],
     extractEntities: extracting, region: plan.region as CountryCode | undefined,
+    // one scorer per file: its memory of recent threats follows the file's order
+    ...(triage ? { triage: triage.triage } : {}),
   };
   const from = { line: Math.max(plan.done.line, 1), offset: plan.done.offset };
   let batch = emptyBatch(plan.done);
@@ -44,6 +50,7 @@ export async function* preparedBatches(plan: BatchPlan): AsyncGenerator<IngestBa
     const full: IngestBatch = {
       ...batch, messages: messages.build(), newTerms: context.newTerms,
       ...(extracting ? { extractor: { component: EXTRACTOR_COMPONENT, version: EXTRACTOR_VERSION } } : {}),
+      ...(triage ? { triage: triage.toolrun } : {}),
     };
     context.newTerms = [];
     batch = emptyBatch(full.checkpoint);

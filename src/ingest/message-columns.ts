@@ -1,6 +1,7 @@
 // Messages of a batch as columns: a worker thread hands batches to the database writer, and
 // structured cloning of a few flat arrays costs a fifth of cloning one object per message.
 import type { PreparedMessage } from './prepare.ts';
+import type { TriageFinding } from '../model/triage.ts';
 
 export type MessageColumns = {
   count: number;
@@ -28,6 +29,8 @@ export type MessageColumns = {
   fingerprint: Float64Array;
   /** Entity mentions of all messages, flat: which message (index), type, value, span. */
   mentions: { item: Uint32Array; type: string[]; value: string[]; start: Uint32Array; end: Uint32Array };
+  /** Triage findings of all messages, flat: which message (index), the finding, and whether it raises an alert. */
+  findings: { item: Uint32Array; finding: TriageFinding[]; alert: Uint8Array };
 };
 
 export const RECIPIENT_SEPARATOR = '\u0001';
@@ -40,6 +43,7 @@ export class MessageColumnsBuilder {
   private offset: number[] = [];
   private fingerprint: number[] = [];
   private mentions = { item: [] as number[], type: [] as string[], value: [] as string[], start: [] as number[], end: [] as number[] };
+  private findings = { item: [] as number[], finding: [] as TriageFinding[], alert: [] as number[] };
   private strings = {
     uid: [] as string[], platform: [] as string[], from: [] as string[], to: [] as string[], conversation: [] as string[], body: [] as string[],
   };
@@ -65,6 +69,11 @@ export class MessageColumnsBuilder {
       this.mentions.value.push(e.value);
       this.mentions.start.push(e.start);
       this.mentions.end.push(e.end);
+    }
+    for (const f of m.findings) {
+      this.findings.item.push(index);
+      this.findings.finding.push(f.finding);
+      this.findings.alert.push(f.alert ? 1 : 0);
     }
     const s = this.strings;
     s.uid.push(m.uid);
@@ -95,6 +104,7 @@ export class MessageColumnsBuilder {
         item: Uint32Array.from(this.mentions.item), type: this.mentions.type, value: this.mentions.value,
         start: Uint32Array.from(this.mentions.start), end: Uint32Array.from(this.mentions.end),
       },
+      findings: { item: Uint32Array.from(this.findings.item), finding: this.findings.finding, alert: Uint8Array.from(this.findings.alert) },
       ...this.strings,
       ...this.optional,
     };

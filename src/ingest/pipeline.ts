@@ -13,6 +13,8 @@ import { preparedBatches, type BatchPlan } from './batches.ts';
 import { preparedBatchesInWorker } from './parallel.ts';
 import { DEFAULT_REGION } from '../extract/entities/region.ts';
 import { sniffArchive, unpackArchive, type ArchiveKind } from './archives.ts';
+import { parseQuery } from '../search/parse.ts';
+import type { WatchlistRun } from '../store/store.ts';
 
 export type IngestProgress = { path: string; bytesDone: number; bytesTotal: number; records: number; fileIndex: number; fileCount: number };
 
@@ -26,6 +28,8 @@ export type IngestOptions = {
   owner?: string;
   /** Extract entities during ingest (default true). */
   extractEntities?: boolean;
+  /** Score threats to life and insider leaks during ingest (default true). */
+  triage?: boolean;
   /** ISO country of the dataset, for national phone numbers (default NL). */
   region?: string;
   batchRecords?: number;
@@ -62,6 +66,10 @@ export type IngestReport = {
   exposures: number;
   /** Entity mentions found in the added messages. */
   mentions: number;
+  /** Threat and leak alerts raised on the added messages. */
+  alerts: number;
+  /** What the watchlists found in the added messages. */
+  watchlists: WatchlistRun;
   quarantined: number;
   duplicates: number;
   refused: number;
@@ -107,6 +115,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   } finally {
     await options.store.endBulkLoad();
   }
+  // the new batch meets every watchlist; messages an interrupted run stored wait in the queue
+  const watchlists = await options.store.runWatchlists(parseQuery);
   const total = sources.reduce((sum, s) => addCounts(sum, s.added), EMPTY_COUNTS);
   return {
     dataset: options.dataset,
@@ -118,6 +128,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     events: total.events,
     exposures: total.exposures,
     mentions: total.mentions,
+    alerts: total.alerts,
+    watchlists,
     quarantined: total.quarantined,
     duplicates: total.duplicates,
     refused: sources.filter((s) => s.status === 'refused').length,
@@ -218,7 +230,7 @@ async function ingestFile(options: IngestOptions, datasetId: number, target: Tar
   // the checkpoint is the last record a previous run committed (line 0: none yet)
   if (source.checkpoint.line > 0) report.status = 'resumed';
   const plan: BatchPlan = {
-    path, format: reader.name, mapping: options.mapping, owner: options.owner, label: label === path ? undefined : label, extractEntities: options.extractEntities, region: options.region ?? DEFAULT_REGION, dataset: options.dataset, sha256, sizeBytes: info.size,
+    path, format: reader.name, mapping: options.mapping, owner: options.owner, label: label === path ? undefined : label, extractEntities: options.extractEntities, triage: options.triage, region: options.region ?? DEFAULT_REGION, dataset: options.dataset, sha256, sizeBytes: info.size,
     done: source.checkpoint, batchRecords: options.batchRecords ?? DEFAULT_BATCH_RECORDS,
   };
   const batches = info.size >= WORKER_MIN_BYTES && options.useWorker !== false ? preparedBatchesInWorker(plan) : preparedBatches(plan);

@@ -8,6 +8,7 @@ import { conversationKey, messageId, stableId } from './ids.ts';
 import { contextForLanguage, extractEntities } from '../extract/entities/extract.ts';
 import type { CountryCode } from '../extract/entities/types.ts';
 import { hasExplicitZone, isoToEpochMs } from './timestamps.ts';
+import type { TriageFinding } from '../model/triage.ts';
 
 export type PreparedMessage = {
   kind: 'message' | 'note';
@@ -29,7 +30,28 @@ export type PreparedMessage = {
   fingerprint: number;
   /** Entities found in the body, with their spans. */
   entities: FoundEntity[];
+  /** What triage found (threat, leak) and whether it raises an alert. */
+  findings: { finding: TriageFinding; alert: boolean }[];
   location: Location;
+};
+
+/** A message as a triage scorer reads it. */
+export type ScorableMessage = {
+  id: string;
+  tsMs?: number;
+  from: string;
+  to: readonly string[];
+  body: string;
+  lang?: string;
+  attachments: readonly { mime?: string; name?: string }[];
+};
+
+/**
+ * Scores messages in the order they are read; it may remember recent ones (a preparation message
+ * counts more after a threat from the same account), so one instance serves one stream.
+ */
+export type MessageTriage = {
+  score(message: ScorableMessage): { finding: TriageFinding; alert: boolean }[];
 };
 
 /** An entity as extraction found it: normalised value and where it sits in the body. */
@@ -52,6 +74,8 @@ export type PrepareContext = {
   extractEntities: boolean;
   /** The dataset's country, for national writings ("06..." is Dutch in NL). */
   region?: CountryCode;
+  /** Scores threats to life and insider leaks (absent: no triage at ingest). */
+  triage?: MessageTriage;
 };
 
 export function isPreparedMessage(item: PreparedItem | PreparedMessage): item is PreparedMessage {
@@ -82,9 +106,11 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         tsMs = isoToEpochMs(record.ts);
         if (!hasExplicitZone(record.ts)) flags.push('timezone-assumed-utc');
       }
+      const uid = messageId(isNote ? 'n' : 'm', tsMs, ...identity);
+      const attachments = isNote ? [] : (record.attachments ?? []);
       return {
         kind: record.kind,
-        uid: messageId(isNote ? 'n' : 'm', tsMs, ...identity),
+        uid,
         ref: record.ref,
         platform: record.platform,
         ts: record.ts,
@@ -95,12 +121,13 @@ export function prepareRecord(record: LodeRecord, location: Location, context: P
         conversation: isNote ? `notes:${from}` : conversationKey(from, to, group),
         body: record.body,
         lang,
-        attachments: isNote ? [] : (record.attachments ?? []),
+        attachments,
         extra: record.extra,
         flags,
         // bodies without words (an emoji, an empty media message) are not evidence of duplication
         fingerprint: tokens.length > 0 ? fingerprintOf(tokens) : Number.NaN,
         entities: context.extractEntities ? extractEntities(record.body, contextForLanguage(lang, context.region)) : [],
+        findings: context.triage ? context.triage.score({ id: uid, tsMs, from, to, body: record.body, lang, attachments }) : [],
         location,
       };
     }

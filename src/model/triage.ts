@@ -61,6 +61,8 @@ export type Watchlist = {
   entities?: Record<string, string[]>;
   /** Restricts it to one dataset; absent: every dataset. */
   dataset?: string;
+  /** The score of its alerts in the queue (0..1). */
+  priority: number;
   createdBy: string;
   createdAt: string;
   /** How many alerts it raised so far. */

@@ -8,7 +8,7 @@ import { ApiError } from './errors.ts';
 export type EvidenceScope = { kind: 'all' } | { kind: 'datasets'; datasets: readonly string[] };
 
 const NO_EVIDENCE: Record<Exclude<Role, 'admin' | 'analyst'>, string> = {
-  investigator: 'investigators see evidence through the cases they are granted, and cases are not available in this version yet: ask an admin for a dataset grant as analyst meanwhile',
+  investigator: 'investigators see evidence through the cases they are granted (/cases), not whole datasets',
   auditor: 'auditors see the audit log, not the evidence',
   'privilege-reviewer': 'privilege reviewers see the withheld privileged messages through /privileged/review, not the other evidence',
   'campaign-officer': 'campaign officers work with campaigns, which are not available in this version yet; no evidence routes are open to this role',
@@ -36,6 +36,18 @@ export function allowedDatasets(scope: EvidenceScope): readonly string[] | undef
  */
 export function requireReadable(scope: EvidenceScope, dataset: string, exists: boolean): void {
   if (!exists || !mayRead(scope, dataset)) throw new ApiError(404, 'not_found', `no dataset "${dataset}"`);
+}
+
+/**
+ * The cases a user may work on: admins all (undefined), analysts the cases they opened or are
+ * granted, investigators those they are granted; other roles none (403).
+ */
+export function caseScope(user: User, grants: readonly Grant[], openedBy: readonly { name: string; createdBy: string }[]): readonly string[] | undefined {
+  if (user.role === 'admin') return undefined;
+  if (user.role !== 'analyst' && user.role !== 'investigator') throw new ApiError(403, 'forbidden', `cases are open to analysts, investigators and admins; not to the role ${user.role}`);
+  const granted = grants.filter((g) => g.kind === 'case').map((g) => g.target);
+  const own = user.role === 'analyst' ? openedBy.filter((c) => c.createdBy === user.name).map((c) => c.name) : [];
+  return [...new Set([...granted, ...own])].sort();
 }
 
 export function requireAuditor(user: User): void {

@@ -19,6 +19,9 @@ import { networkRoutes } from './routes/network.ts';
 import { storeAdminRoutes } from './routes/store-admin.ts';
 import { userRoutes } from './routes/users.ts';
 import { SEARCH_LIST_MAX_BODY_BYTES, SEARCH_LIST_PATH, searchListRoutes } from './routes/search-list.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { discoverRoutes } from './routes/discover.ts';
 
 export type AppOptions = {
   store: Store;
@@ -26,6 +29,8 @@ export type AppOptions = {
   /** Secure, `__Host-` cookies: required when users reach the server over HTTPS (the default outside loopback). */
   secureCookies?: boolean;
   log?: (line: string) => void;
+  /** Where case exports are written (see ServerDeps). */
+  exportDirectory?: string;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -44,6 +49,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     now: options.now ?? (() => new Date()),
     secureCookies: options.secureCookies ?? false,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    ...(options.exportDirectory ? { exportDirectory: options.exportDirectory } : {}),
   };
   const app = newRouter();
   app.use('*', securityHeaders);
@@ -69,6 +75,9 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, storeAdminRoutes(deps));
   app.route(API_PREFIX, userRoutes(deps));
   app.route(API_PREFIX, searchListRoutes(deps));
+  app.route(API_PREFIX, alertRoutes(deps));
+  app.route(API_PREFIX, caseRoutes(deps));
+  app.route(API_PREFIX, discoverRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'the token from POST /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
@@ -95,7 +104,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 /** On every answer, errors included: no framing, no sniffing, no referrer, API answers never cached. */
 const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  // a route may set a stricter policy (an exported report is evidence rendered as HTML: sandboxed)
+  if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
   c.header('Referrer-Policy', 'no-referrer');

@@ -10,6 +10,8 @@ export type ServerDeps = {
   secureCookies: boolean;
   /** Where bugs (5xx) are reported; stderr in `lode serve`. */
   log: (line: string) => void;
+  /** Where case exports are written (inside the Lode home: they are evidence); absent: no exports. */
+  exportDirectory?: string;
 };
 
 export type Caller = {

@@ -11,6 +11,8 @@ import type { DuplicateCandidate } from '../ingest/duplicates.ts';
 import type { CommunicationEdge, EntityCount, EntityQuery } from '../model/entities.ts';
 import type { AccountLink, AccountRef, LinkStatus, ProposedLink } from '../model/attribution.ts';
 import type { FoundEntity } from '../ingest/prepare.ts';
+import type { Alert, AlertKind, AlertStatus, TriageFinding, Watchlist } from '../model/triage.ts';
+import type { Annotation, Case, CaseItem, CaseItemKind, CaseQuery, CaseStatus } from '../model/cases.ts';
 import type {
   AuditEvent, AuditVerification, Grant, LegalScope, PrivilegeDecision, PrivilegedIdentifier, PrivilegedKind, Role, Session, User, UserWithSecret, Viewer,
 } from '../model/security.ts';
@@ -40,6 +42,8 @@ export type IngestBatch = {
   records: number;
   /** What found the messages' entities: recorded with every mention. */
   extractor?: { component: string; version: string };
+  /** What scored the messages' threats and leaks: recorded with every finding and alert. */
+  triage?: { component: string; version: string };
 };
 
 export type BatchCounts = {
@@ -51,6 +55,7 @@ export type BatchCounts = {
   events: number;
   exposures: number;
   mentions: number;
+  alerts: number;
   devices: number;
   duplicates: number;
   quarantined: number;
@@ -156,6 +161,8 @@ export interface Store {
   /** Confirms or rejects a link and regroups persons from the confirmed links. */
   decideLink(id: number, status: LinkStatus, decidedBy: string, note?: string): Promise<AccountLink | undefined>;
   personOf(accountId: number): Promise<{ id: number; name?: string; accounts: AccountRef[] } | undefined>;
+  /** A person (a group of confirmed-linked accounts) by id. */
+  person(id: number): Promise<{ id: number; name?: string; accounts: AccountRef[] } | undefined>;
 
   /** Items of the same conversation around an item, oldest first, the item included. */
   conversationAround(id: string, before: number, after: number, viewer?: Viewer): Promise<StoredMessage[]>;
@@ -205,6 +212,64 @@ export interface Store {
   findSession(digest: string): Promise<{ user: User; session: Session } | undefined>;
   /** Ends a session or token; false when there was none. */
   deleteSession(digest: string): Promise<boolean>;
+  // ---- triage (src/triage): alerts are evidence reads and obey grants, scope and privilege
+
+  /** The alert queue, highest score first. */
+  alerts(query: AlertQuery): Promise<{ total: number; alerts: Alert[] }>;
+  /** One alert, undefined when the viewer may not see its message or it is outside `datasets`. */
+  alert(id: number, viewer?: Viewer, datasets?: readonly string[]): Promise<Alert | undefined>;
+  /** Changes status and/or assignee and/or adds a note by `actor`; undefined without such an alert. */
+  updateAlert(id: number, change: AlertChange, actor: string): Promise<Alert | undefined>;
+  /** Messages of a dataset in time order after a key, for re-scoring. */
+  triageRows(dataset: string, afterKey: number, limit: number): Promise<TriageRow[]>;
+  /** Replaces the findings of re-scored messages; keeps every alert an analyst worked on. */
+  applyRescore(dataset: string, chunk: RescoreChunk, toolrun: { component: string; version: string }): Promise<{ alerts: number; removed: number }>;
+  /** Undefined when the name is taken. */
+  addWatchlist(watchlist: NewWatchlist): Promise<Watchlist | undefined>;
+  watchlists(): Promise<Watchlist[]>;
+  removeWatchlist(name: string): Promise<boolean>;
+  /**
+   * Runs the watchlists over the messages stored since they last ran and raises alerts; with
+   * `backfill`, runs that one watchlist over everything stored.
+   */
+  runWatchlists(parse: (query: string) => QueryNode, backfill?: string): Promise<WatchlistRun>;
+
+  // ---- cases (src/cases)
+
+  /** Undefined when the name is taken. */
+  createCase(newCase: NewCase, createdBy: string): Promise<Case | undefined>;
+  /** Cases by name; with `names`, only those. Each with its number of items. */
+  cases(names?: readonly string[]): Promise<(Case & { items: number })[]>;
+  findCase(name: string): Promise<Case | undefined>;
+  setCaseStatus(name: string, status: CaseStatus): Promise<boolean>;
+  /** Links items to a case (idempotent; tags are merged); returns how many were new. */
+  addCaseItems(name: string, items: readonly { kind: CaseItemKind; ref: string; tags?: readonly string[] }[], addedBy: string): Promise<number>;
+  caseItems(name: string): Promise<CaseItem[]>;
+  addAnnotation(name: string, annotation: Omit<Annotation, 'id' | 'at'>): Promise<Annotation | undefined>;
+  annotations(name: string): Promise<Annotation[]>;
+  addCaseQuery(name: string, query: Omit<CaseQuery, 'at'>): Promise<void>;
+  caseQueries(name: string): Promise<CaseQuery[]>;
+  /** Alerts on messages of the case (for its bundle), whatever their status. */
+  alertsOfMessages(ids: readonly string[]): Promise<Alert[]>;
+  /** An account by id with its dataset, name and the aliases others saved for it. */
+  caseAccount(id: number): Promise<{ id: number; dataset: string; platform: string; handle: string; name?: string; aliases: string[]; messages: number } | undefined>;
+  /** Mentions per entity within the given messages. */
+  entityCounts(ids: readonly string[]): Promise<{ type: string; value: string; mentions: number }[]>;
+  /** Tool runs that produced derived data (entities, findings, links) in the given messages. */
+  toolrunsOf(ids: readonly string[]): Promise<{ component: string; version: string }[]>;
+
+  // ---- case discovery (src/analyze/discover)
+
+  /** Messages of a dataset in time order with entities and threat scores, streamed in chunks. */
+  discoveryMessages(dataset: string, viewer?: Viewer): AsyncIterable<DiscoveryRow>;
+  /**
+   * Replaces the stored candidates of a dataset for one view: 'all' for a run that saw the whole
+   * dataset, a user's name for a run limited by what that user may see.
+   */
+  saveCandidates(dataset: string, view: string, candidates: readonly { id: string; score: number; candidate: unknown }[], toolrun: { component: string; version: string }): Promise<void>;
+  /** Stored candidates of a view, best first; with `datasets`, only theirs. */
+  candidates(view: string, datasets?: readonly string[]): Promise<{ id: string; dataset: string; rank: number; candidate: unknown; foundAt: string }[]>;
+
   /** Appends an event to the hash-chained audit log, atomically with respect to other writers. */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** Audit events, newest first, with the total matching the filters. */
@@ -239,6 +304,41 @@ export type NewAuditEvent = { actor: string; action: string; target?: string; de
 
 export type AuditEventQuery = { limit: number; offset: number; actor?: string; action?: string };
 
+export type AlertQuery = {
+  kind?: AlertKind;
+  /** One status or several (the open queue: new, acknowledged, escalated). */
+  status?: AlertStatus | readonly AlertStatus[];
+  assignee?: string;
+  dataset?: string;
+  /** The datasets the asker may see; absent: all. */
+  datasets?: readonly string[];
+  viewer?: Viewer;
+  limit: number;
+  offset: number;
+};
+
+/** `assignee: null` takes the assignment away. */
+export type AlertChange = { status?: AlertStatus; assignee?: string | null; note?: string };
+
+export type TriageRow = {
+  key: number; id: string; tsMs?: number; from: string; to: string[]; body: string; lang?: string;
+  attachments: { mime?: string; name?: string }[];
+};
+
+export type RescoreChunk = readonly { key: number; findings: readonly { finding: TriageFinding; alert: boolean }[] }[];
+
+export type NewWatchlist = { name: string; query?: string; entities?: Record<string, string[]>; dataset?: string; priority: number; createdBy: string };
+
+export type WatchlistRun = { checked: number; raised: number; watchlists: { name: string; matched: number; raised: number }[] };
+
+export type NewCase = { name: string; title?: string; description?: string; candidate?: string };
+
+export type DiscoveryRow = {
+  id: string; tsMs: number; dataset: string; from: string; to: string[]; body: string; lang?: string;
+  entities: { type: string; value: string }[];
+  threat?: number;
+};
+
 export type Occurrence = { messages: number; datasets: string[]; firstSeen?: string; lastSeen?: string; examples: string[] };
 
 export type ReindexOptions = {
@@ -272,7 +372,7 @@ export type LinkEvidenceRows = {
 };
 
 export const EMPTY_COUNTS: BatchCounts = {
-  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, mentions: 0, devices: 0, duplicates: 0, quarantined: 0,
+  messages: 0, notes: 0, accounts: 0, contacts: 0, groups: 0, events: 0, exposures: 0, mentions: 0, alerts: 0, devices: 0, duplicates: 0, quarantined: 0,
 };
 
 export function addCounts(a: BatchCounts, b: BatchCounts): BatchCounts {

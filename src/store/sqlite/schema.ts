@@ -404,4 +404,115 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'triage findings and alerts, watchlists, cases with items, annotations and queries, discovery candidates',
+    sql: `
+      -- what a triage scorer found in a message (threat, leak), above zero only: the sparse
+      -- input of alerts, case discovery and re-scoring. item_key: the message's rowid.
+      CREATE TABLE findings (
+        item_key INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        dataset_id INTEGER NOT NULL,
+        score REAL NOT NULL,
+        category TEXT,
+        reasons TEXT NOT NULL,
+        toolrun_id INTEGER NOT NULL,
+        PRIMARY KEY (item_key, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE watchlists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT,
+        -- JSON object: type -> normalised values; handles under 'handle'
+        entities TEXT,
+        dataset_id INTEGER REFERENCES datasets(id),
+        priority REAL NOT NULL DEFAULT 0.7,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- messages stored since the watchlists last ran (filled only while a watchlist exists)
+      CREATE TABLE watch_queue (item_key INTEGER PRIMARY KEY);
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('threat', 'leak', 'watchlist')),
+        item_key INTEGER NOT NULL,
+        dataset_id INTEGER NOT NULL,
+        -- 0 for threat and leak alerts, so one message has one alert per kind and watchlist
+        watchlist_id INTEGER NOT NULL DEFAULT 0,
+        score REAL NOT NULL,
+        category TEXT,
+        reasons TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'acknowledged', 'escalated', 'dismissed')),
+        assignee TEXT,
+        toolrun_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (kind, item_key, watchlist_id)
+      );
+      CREATE INDEX alerts_by_rank ON alerts(score DESC, id);
+      CREATE TABLE alert_notes (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX alert_notes_by_alert ON alert_notes(alert_id);
+      CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        title TEXT,
+        description TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        candidate TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- ref: a message id, an account id, type:value of an entity, a person id
+      CREATE TABLE case_items (
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL CHECK (kind IN ('message', 'account', 'entity', 'person')),
+        ref TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, kind, ref)
+      ) WITHOUT ROWID;
+      CREATE TABLE case_annotations (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        target_kind TEXT,
+        target_ref TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('note', 'translation')),
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX case_annotations_by_case ON case_annotations(case_id);
+      CREATE TABLE case_queries (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL CHECK (kind IN ('query', 'wordlist', 'candidate')),
+        text TEXT NOT NULL,
+        dataset TEXT,
+        hits INTEGER,
+        added_by TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      -- the last discovery run's candidates (JSON) per dataset and view: 'all' for runs that saw the
+      -- whole dataset, a user's name for runs limited by legal scope or privilege (seen only by them)
+      CREATE TABLE case_candidates (
+        id TEXT NOT NULL,
+        view TEXT NOT NULL,
+        dataset_id INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        score REAL NOT NULL,
+        candidate TEXT NOT NULL,
+        toolrun_id INTEGER NOT NULL,
+        found_at TEXT NOT NULL,
+        PRIMARY KEY (id, view)
+      );
+    `,
+  },
 ];

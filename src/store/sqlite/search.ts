@@ -71,7 +71,7 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
 
 type FromClause = { from: string; params: SqlValue[]; key: string };
 
-function buildFrom(plan: SqlitePlan): FromClause {
+export function buildFrom(plan: SqlitePlan): FromClause {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
   const key = plan.match ? 'f.rowid' : 'm.rowid';
@@ -98,7 +98,7 @@ function buildFrom(plan: SqlitePlan): FromClause {
   return { from: `${from}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`, params, key };
 }
 
-function expandFuzzy(store: SqliteStore, term: string, distance: number): string[] {
+export function expandFuzzy(store: SqliteStore, term: string, distance: number): string[] {
   const rows = store.sql('SELECT term FROM vocabulary WHERE length BETWEEN ? AND ?').iterate(term.length - distance, term.length + distance);
   const words = (function* () {
     for (const row of rows) yield String(row.term);

@@ -19,6 +19,11 @@ import { runSqliteSearch } from './search.ts';
 import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
 import * as security from './security.ts';
 import * as scope from './scope.ts';
+import * as triage from './triage.ts';
+import * as casework from './cases.ts';
+import type { QueryNode } from '../../search/ast.ts';
+import type { AlertChange, AlertQuery, NewCase, NewWatchlist, RescoreChunk } from '../store.ts';
+import type { Annotation, CaseItemKind, CaseQuery, CaseStatus } from '../../model/cases.ts';
 import { LOCAL_OPERATOR, type Grant, type PrivilegedKind, type Role, type Session, type Viewer } from '../../model/security.ts';
 
 type Row = Record<string, unknown>;
@@ -244,16 +249,26 @@ export class SqliteStore implements Store {
       }
       const m = batch.messages;
       const toolrun = batch.extractor ? this.toolrunId(batch.extractor.component, batch.extractor.version) : 0;
+      const triageRun = batch.triage ? this.toolrunId(batch.triage.component, batch.triage.version) : 0;
+      const at = new Date().toISOString();
+      const stored: number[] = [];
       let mention = 0;
+      let finding = 0;
       for (let i = 0; i < m.count; i++) {
         const key = this.insertMessage(datasetId, sourceId, m, i);
-        if (key !== undefined) counts[m.kind[i] === 1 ? 'notes' : 'messages'] += 1;
-        else counts.duplicates += 1;
+        if (key !== undefined) {
+          counts[m.kind[i] === 1 ? 'notes' : 'messages'] += 1;
+          stored.push(key);
+        } else counts.duplicates += 1;
         const first = mention;
         while (mention < m.mentions.item.length && m.mentions.item[mention] === i) mention += 1;
         // a message stored before kept the mentions it got then
         if (key !== undefined && mention > first) counts.mentions += this.insertMentions(datasetId, key, m.mentions, first, mention, toolrun);
+        const firstFinding = finding;
+        while (finding < m.findings.item.length && m.findings.item[finding] === i) finding += 1;
+        if (key !== undefined && finding > firstFinding) counts.alerts += triage.insertFindings(this, datasetId, key, m.findings, firstFinding, finding, triageRun, at);
       }
+      triage.queueForWatchlists(this, stored);
       const quarantine = this.sql(`INSERT INTO quarantine (dataset_id, source_id, line, byte_offset, reason, excerpt)
                                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, line, byte_offset) DO NOTHING`);
       for (const q of batch.quarantined) {
@@ -598,7 +613,12 @@ export class SqliteStore implements Store {
   }
 
   async personOf(accountId: number) {
-    const row = this.sql('SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person_id WHERE pa.account_id = ?').get(accountId);
+    const row = this.sql('SELECT person_id FROM person_accounts WHERE account_id = ?').get(accountId);
+    return row ? this.person(Number(row.person_id)) : undefined;
+  }
+
+  async person(id: number) {
+    const row = this.sql('SELECT id, name FROM persons WHERE id = ?').get(id);
     if (!row) return undefined;
     const accounts = this.sql('SELECT account_id FROM person_accounts WHERE person_id = ? ORDER BY account_id').all(Number(row.id))
       .map((r) => analysis.accountById(this.db, Number(r.account_id))!)
@@ -745,6 +765,44 @@ export class SqliteStore implements Store {
   async appendAudit(event: NewAuditEvent) { return security.appendAudit(this, event); }
   async auditEvents(query: AuditEventQuery) { return security.auditEvents(this, query); }
   async verifyAudit() { return security.verifyAudit(this); }
+
+  // triage: see triage.ts
+  async alerts(query: AlertQuery) { return triage.alerts(this, query); }
+  async alert(id: number, viewer?: Viewer, datasets?: readonly string[]) { return triage.alert(this, id, viewer, datasets); }
+  async updateAlert(id: number, change: AlertChange, actor: string) { return triage.updateAlert(this, id, change, actor); }
+  async triageRows(dataset: string, afterKey: number, limit: number) { return triage.triageRows(this, dataset, afterKey, limit); }
+  async applyRescore(dataset: string, chunk: RescoreChunk, toolrun: { component: string; version: string }) { return triage.applyRescore(this, dataset, chunk, toolrun); }
+  async addWatchlist(watchlist: NewWatchlist) { return triage.addWatchlist(this, watchlist); }
+  async watchlists() { return triage.watchlists(this); }
+  async removeWatchlist(name: string) { return triage.removeWatchlist(this, name); }
+  async runWatchlists(parse: (query: string) => QueryNode, backfill?: string) { return triage.runWatchlists(this, parse, backfill); }
+
+  // cases and discovery: see cases.ts
+  async createCase(newCase: NewCase, createdBy: string) { return casework.createCase(this, newCase, createdBy); }
+  async cases(names?: readonly string[]) { return casework.cases(this, names); }
+  async findCase(name: string) { return casework.findCase(this, name); }
+  async setCaseStatus(name: string, status: CaseStatus) { return casework.setCaseStatus(this, name, status); }
+  async addCaseItems(name: string, items: readonly { kind: CaseItemKind; ref: string; tags?: readonly string[] }[], addedBy: string) {
+    return casework.addCaseItems(this, name, items, addedBy);
+  }
+  async caseItems(name: string) { return casework.caseItems(this, name); }
+  async addAnnotation(name: string, annotation: Omit<Annotation, 'id' | 'at'>) { return casework.addAnnotation(this, name, annotation); }
+  async annotations(name: string) { return casework.annotations(this, name); }
+  async addCaseQuery(name: string, query: Omit<CaseQuery, 'at'>) { return casework.addCaseQuery(this, name, query); }
+  async caseQueries(name: string) { return casework.caseQueries(this, name); }
+  async alertsOfMessages(ids: readonly string[]) { return casework.alertsOfMessages(this, this.rowidsOf(ids)); }
+  async caseAccount(id: number) { return casework.caseAccount(this, id); }
+  async entityCounts(ids: readonly string[]) { return casework.entityCounts(this, this.rowidsOf(ids)); }
+  async toolrunsOf(ids: readonly string[]) { return casework.toolrunsOf(this, this.rowidsOf(ids)); }
+  discoveryMessages(dataset: string, viewer?: Viewer) { return casework.discoveryRows(this, dataset, viewer); }
+  async saveCandidates(dataset: string, view: string, candidates: readonly { id: string; score: number; candidate: unknown }[], toolrun: { component: string; version: string }) {
+    return casework.saveCandidates(this, dataset, view, candidates, toolrun);
+  }
+  async candidates(view: string, datasets?: readonly string[]) { return casework.candidates(this, view, datasets); }
+
+  private rowidsOf(ids: readonly string[]): number[] {
+    return ids.map((id) => this.findRowid(id)).filter((key): key is number => key !== undefined);
+  }
 
   // legal scope and privilege screening: see scope.ts
   async setScope(dataset: string, legalScope: NewLegalScope, setBy: string) { return scope.setScope(this, dataset, legalScope, setBy); }
