@@ -1,60 +1,177 @@
-// `npm start`: the main job until the server exists. Creates ./lode-data, fills an empty store
-// with a generated demo corpus (clearly marked synthetic), and shows what is there and how to
-// search it. Running it again only shows.
+// `npm start`: the workbench on the embedded store, in one command. Builds the browser app when
+// web/dist is missing or older than web/src, opens the store in ./lode-data, creates an admin with
+// a random password printed once on a store without users, fills an empty store with a generated
+// demo corpus (clearly marked synthetic; --demo adds it to a store that has data, --no-demo
+// skips it), and serves API and workbench on loopback until Ctrl-C.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { homeDirectory, openStore } from '../main.ts';
 import { ingest } from '../ingest/pipeline.ts';
 import { writeCorpus } from '../generate/write-corpus.ts';
-import { parseQuery } from '../search/parse.ts';
-import { searchStore } from '../search/search.ts';
+import { hashPassword, newPassword } from '../security/passwords.ts';
+import { startServer } from '../server/listen.ts';
+import { ensureWorkbenchBuilt } from '../server/static.ts';
+import type { Store } from '../store/store.ts';
 import { createProgress } from './progress.ts';
 
 export const DEMO_DATASET = 'demo-encrochat-synthetic';
 const DEMO_MESSAGES = 50_000;
 const DEMO_SEED = 2020;
-const EXAMPLE_QUERY = '(stenen OR kilo~1) AND (boot OR container OR haven)';
+const DEFAULT_PORT = 8080;
+// loopback only: exposing evidence on a network is a decision for `lode serve --host` behind TLS
+const HOST = '127.0.0.1';
 
-async function start(): Promise<void> {
-  const home = homeDirectory({ env: process.env });
-  mkdirSync(home, { recursive: true });
-  const store = openStore({ env: process.env });
+const USAGE = `npm start [-- OPTIONS]      the Lode workbench in the browser, on the embedded store
+
+  Builds the workbench (web/dist) when its sources changed, opens the store in ./lode-data
+  (or --home / LODE_HOME), and serves the API and the workbench on http://${HOST}:PORT.
+  On a store without users it creates "admin" with a random password, printed once.
+  On an empty store it generates and ingests a SYNTHETIC demo dataset (${DEMO_MESSAGES} messages,
+  no real person in it) as "${DEMO_DATASET}".
+
+Options:
+  --port P      port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --home DIR    where the store lives (default ./lode-data, or LODE_HOME)
+  --demo        also load the synthetic demo dataset into a store that already has data
+  --no-demo     start on an empty store without the demo dataset
+  -h, --help    this text
+
+Examples:
+  npm start                     # first run: builds, loads the demo, prints the admin password
+  npm start -- --port 8081
+  npm start -- --home /srv/lode --no-demo
+Users and grants: bin/lode user --help, bin/lode grant --help. A forgotten admin password:
+bin/lode user password admin.
+`;
+
+type StartOptions = { port: number; home: string | undefined; demo: 'auto' | 'yes' | 'no' };
+
+function parseOptions(argv: string[]): StartOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', short: 'p' },
+      home: { type: 'string' },
+      demo: { type: 'boolean' },
+      'no-demo': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port takes a number from 0 to 65535, got "${values.port}"`);
+  if (values.demo && values['no-demo']) throw new UsageError('--demo and --no-demo contradict each other');
+  return { port, home: values.home, demo: values.demo ? 'yes' : values['no-demo'] ? 'no' : 'auto' };
+}
+
+class UsageError extends Error {}
+
+/** The first start of a store has nobody to log in: an admin with a password shown only now. */
+async function ensureAdmin(store: Store): Promise<string | undefined> {
+  if ((await store.users()).length > 0) return undefined;
+  const password = newPassword();
+  // only the argon2id hash is stored; the password exists from here on only on the operator's screen
+  const user = await store.createUser('admin', 'admin', await hashPassword(password));
+  if (!user) return undefined;
+  await store.appendAudit({ actor: 'npm start', action: 'user.create', target: 'admin', details: { role: 'admin', reason: 'first start: no users' } });
+  return password;
+}
+
+async function loadDemo(store: Store, home: string): Promise<void> {
   const out = process.stdout;
   const isTTY = process.stderr.isTTY === true;
+  const corpus = join(home, 'demo', 'encrochat-demo.jsonl');
+  if (!existsSync(corpus)) {
+    mkdirSync(join(home, 'demo'), { recursive: true });
+    out.write(`Generating a SYNTHETIC demo corpus of ${DEMO_MESSAGES} messages (no real person in it)…\n`);
+    const progress = createProgress(process.stderr, isTTY, 'generate', 'messages');
+    await writeCorpus({ messages: DEMO_MESSAGES, seed: DEMO_SEED, out: corpus, onProgress: (done, total) => progress.update(done, total, done) });
+    progress.finish();
+  }
+  const progress = createProgress(process.stderr, isTTY, 'ingest');
+  const report = await ingest({ store, paths: [corpus], dataset: DEMO_DATASET, onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records) });
+  progress.finish();
+  out.write(`Ingested ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts into dataset ${DEMO_DATASET} (SYNTHETIC)\n`);
+}
+
+async function start(options: StartOptions): Promise<void> {
+  const out = process.stdout;
+  await ensureWorkbenchBuilt((line) => process.stderr.write(`lode start: ${line}\n`));
+  const settings = { home: options.home, env: process.env };
+  const home = homeDirectory(settings);
+  mkdirSync(home, { recursive: true });
+  const store = openStore(settings);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
+    const password = await ensureAdmin(store);
     let datasets = await store.summarise();
-    if (datasets.length === 0) {
-      const corpus = join(home, 'demo', 'encrochat-demo.jsonl');
-      if (!existsSync(corpus)) {
-        mkdirSync(join(home, 'demo'), { recursive: true });
-        out.write(`The store is empty: generating a SYNTHETIC demo corpus of ${DEMO_MESSAGES} messages (no real person in it)\n`);
-        const progress = createProgress(process.stderr, isTTY, 'generate', 'messages');
-        await writeCorpus({ messages: DEMO_MESSAGES, seed: DEMO_SEED, out: corpus, onProgress: (done, total) => progress.update(done, total, done) });
-        progress.finish();
-      }
-      const progress = createProgress(process.stderr, isTTY, 'ingest');
-      const report = await ingest({ store, paths: [corpus], dataset: DEMO_DATASET, onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records) });
-      progress.finish();
-      out.write(`ingested ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts into dataset ${DEMO_DATASET}\n\n`);
+    const hasDemo = datasets.some((d) => d.name === DEMO_DATASET);
+    if (!hasDemo && (options.demo === 'yes' || (options.demo === 'auto' && datasets.length === 0))) {
+      await loadDemo(store, home);
       datasets = await store.summarise();
     }
-    out.write(`Lode store ${store.description}\n`);
+    out.write(`\nLode store ${store.description}\n`);
+    if (datasets.length === 0) out.write('  empty: `npm start -- --demo` loads a synthetic demo dataset; `bin/lode ingest PATH --dataset NAME` loads yours\n');
     for (const d of datasets) {
-      out.write(`  ${d.name}: ${d.messages} messages, ${d.notes} notes, ${d.accounts} accounts, ${d.contacts} contact entries, ${d.quarantined} quarantined${d.firstTs ? `, ${d.firstTs.slice(0, 10)} .. ${d.lastTs!.slice(0, 10)}` : ''}\n`);
+      const synthetic = d.name === DEMO_DATASET ? '  [SYNTHETIC demo data]' : '';
+      out.write(`  ${d.name}: ${d.messages} messages, ${d.accounts} accounts${d.firstTs ? `, ${d.firstTs.slice(0, 10)} .. ${d.lastTs?.slice(0, 10) ?? ''}` : ''}${synthetic}\n`);
     }
-    const result = await searchStore(store, { ast: parseQuery(EXAMPLE_QUERY), limit: 3, offset: 0, sort: 'newest', facets: false });
-    out.write(`\nExample search: bin/lode search '${EXAMPLE_QUERY}'\n`);
-    out.write(`  ${result.total} hits in ${result.took_ms} ms; the newest:\n`);
-    for (const hit of result.hits) out.write(`  ${hit.ts ?? ''} ${hit.from}: ${hit.body.slice(0, 100)}\n`);
-    const phones = await store.entities({ type: 'phone', dataset: DEMO_DATASET, limit: 1, offset: 0 });
-    const busiest = result.hits[0]?.from;
-    out.write(`\nEntities found at ingest: bin/lode entities${phones.entities[0] ? `   (e.g. bin/lode search 'phone:${phones.entities[0].value}')` : ''}\n`);
-    if (busiest) out.write(`Who is behind a handle: bin/lode account ${busiest}   links between accounts: bin/lode links --update\n`);
-    out.write(`The network: bin/lode graph   the API for a team: bin/lode serve\n`);
-    out.write(`\nMore: bin/lode --help   bin/lode search --help   docs/QUERY.md\n`);
+    try {
+      server = await startServer({
+        store, host: HOST, port: options.port, log: (line) => process.stderr.write(`${line}\n`),
+        exportDirectory: join(home, 'exports'),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'EADDRINUSE'
+        ? `port ${options.port} is in use (another Lode?): npm start -- --port ${options.port + 1}`
+        : `cannot listen on ${HOST}:${options.port}: ${(error as Error).message}`);
+    }
+    out.write(`\nLode workbench: ${server.url}   (Ctrl-C to stop)\n`);
+    if (password) {
+      out.write(`\n  Log in as admin with password:  ${password}\n`);
+      out.write('  Shown only this once: note it now. Only its argon2id hash is stored.\n');
+      out.write('  (bin/lode user password admin sets a new one.)\n');
+    } else {
+      out.write('Log in with your user; a forgotten password: bin/lode user password NAME\n');
+    }
+    await stopSignal();
+    out.write('\nstopping…\n');
   } finally {
+    await server?.close();
     await store.close();
   }
 }
 
-await start();
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+let options: StartOptions | 'help';
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`npm start: ${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options === 'help') {
+  process.stdout.write(USAGE);
+} else {
+  try {
+    await start(options);
+  } catch (error) {
+    process.stderr.write(`npm start: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -9,6 +9,7 @@ import type { AppEnv, ServerDeps } from './context.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
 import { authenticate } from './session.ts';
 import { newRouter } from './router.ts';
+import { serveWorkbench } from './static.ts';
 import { authRoutes } from './routes/auth.ts';
 import { searchRoutes } from './routes/search.ts';
 import { analysisRoutes } from './routes/analysis.ts';
@@ -96,6 +97,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     return c.json(document);
   });
 
+  // the workbench's files and deep links: non-API GETs only, after every route
+  app.use('*', serveWorkbench());
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => handleError(error, c, deps.log));
   return app;

@@ -1,0 +1,21 @@
+// The workbench build: `vite build web` or, from `npm start` and the e2e setup, buildWorkbench()
+// in src/server/static.ts. Paths are relative to web/, the root both pass.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  // absolute asset URLs: deep links such as /items/ID load the same /assets/ files
+  base: '/',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // the graph view (sigma, graphology) is its own chunk, loaded when opened
+    chunkSizeWarningLimit: 800,
+    // no inline scripts or data: URLs: the server's CSP allows same-origin files only
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+  worker: { format: 'es' },
+});
