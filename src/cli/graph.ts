@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { analyseNetwork, type NetworkAnalysis } from '../analyze/network/analyse.ts';
 import { buildGraph, type CommunicationGraph } from '../analyze/network/graph.ts';
 import { shortestPath } from '../analyze/network/shortest-path.ts';
-import { shapeAnalysis, type AnalysisAnswer } from '../analyze/network/analysis-answer.ts';
+import { shapeAnalysis, tiesAmong, type AnalysisAnswer } from '../analyze/network/analysis-answer.ts';
+import type { CommunicationEdge } from '../model/entities.ts';
 import { toGexf } from '../analyze/network/gexf.ts';
 import { toGraphML } from '../analyze/network/graphml.ts';
 import type { Store } from '../store/store.ts';
@@ -41,7 +42,10 @@ export const graphCommand: Command = {
     if (graphml) await writeFile(graphml, toGraphML(graph, analysis));
     const tookMs = Math.round(performance.now() - started);
     const answer = shapeAnalysis(analysis, limit);
-    if (args.json) writeJson(io, { ...answer, took_ms: tookMs });
+    // the ties among the listed accounts, as GET /graph gives them (one undirected tie per pair here)
+    const ties: CommunicationEdge[] = [];
+    graph.forEachEdge((_, attributes, source, target) => ties.push({ from: source, to: target, messages: Number(attributes.messages) }));
+    if (args.json) writeJson(io, { ...answer, took_ms: tookMs, ties: tiesAmong(answer, ties) });
     else io.stdout.write(describe(analysis, answer, tookMs));
     return 0;
   },

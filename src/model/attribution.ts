@@ -18,8 +18,8 @@ export type AccountProfile = AccountRef & {
   sent: number;
   received: number;
   contacts: { handle: string; platform: string; sent: number; received: number }[];
-  /** Messages sent by hour of the day (UTC, 0..23) and by weekday (0 Sunday .. 6 Saturday). */
-  activity: { byHour: number[]; byWeekday: number[] };
+  /** Messages sent by hour of the day (UTC, 0..23), by weekday (0 Sunday .. 6 Saturday), and by both ([weekday][hour]). */
+  activity: { byHour: number[]; byWeekday: number[]; byWeekdayHour: number[][] };
   person?: { id: number; name?: string; accounts: AccountRef[] };
   links: AccountLink[];
 };

@@ -360,7 +360,7 @@ export type AccountFacts = {
   firstSeen?: string;
   lastSeen?: string;
   contacts: { handle: string; platform: string; sent: number; received: number }[];
-  activity: { byHour: number[]; byWeekday: number[] };
+  activity: { byHour: number[]; byWeekday: number[]; byWeekdayHour: number[][] };
 };
 
 export type LinkEvidenceRows = {

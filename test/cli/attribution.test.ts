@@ -87,6 +87,9 @@ test('the account profile gives the name owners agree on, devices, what it discl
   assert.deepEqual(profile.contacts, [{ handle: 'tapeworm', platform: 'encrochat', sent: 1, received: 1 }]);
   assert.equal(profile.activity.byHour[20], 1);
   assert.equal(profile.activity.byWeekday[3], 1);
+  // 2020-04-01 20:00 UTC was a Wednesday: the one message sits in that cell of the weekday x hour grid
+  assert.equal(profile.activity.byWeekdayHour[3][20], 1);
+  assert.equal(profile.activity.byWeekdayHour.flat().reduce((a: number, b: number) => a + b, 0), 1);
   assert.deepEqual(lode(home, 'account', 'ghost', '--json').devices, [{ imei: '356938035643809', model: 'Aquaris X2' }]);
 });
 

@@ -169,11 +169,15 @@ describe('grants separate datasets', () => {
     assert.equal(profile.body.dataset, 'zuid');
 
     assert.equal((await getJson(`${api}/graph?dataset=noord`, ana.token)).status, 404);
-    const graph = await getJson<{ keyPlayers: { account: string }[] }>(`${api}/graph`, ana.token);
+    const graph = await getJson<{ keyPlayers: { account: string }[]; ties: { from: string; to: string; messages: number }[] }>(`${api}/graph`, ana.token);
     assert.equal(graph.status, 200);
     const accounts = graph.body.keyPlayers.map((p) => p.account);
     assert.ok(accounts.some((a) => a.endsWith(':tapeworm')));
     assert.ok(!accounts.some((a) => a.endsWith(':otter') || a.endsWith(':bever')));
+    // the ties to draw: tapeworm and jaguar wrote each other three messages in zuid, both directions summed
+    const tie = graph.body.ties.find((t) => [t.from, t.to].some((k) => k.endsWith(':tapeworm')) && [t.from, t.to].some((k) => k.endsWith(':jaguar')));
+    assert.equal(tie?.messages, 3);
+    for (const t of graph.body.ties) assert.ok(accounts.includes(t.from) && accounts.includes(t.to), 'ties only between listed accounts');
   });
 });
 

@@ -59,7 +59,7 @@ export type Profile = AccountRef & {
   devices?: { imei?: string; model?: string; since?: string }[];
   sent: number; received: number; firstSeen?: string; lastSeen?: string;
   contacts: { handle: string; platform: string; sent: number; received: number }[];
-  activity?: { byHour: number[]; byWeekday: number[] };
+  activity?: { byHour: number[]; byWeekday: number[]; byWeekdayHour: number[][] };
   person?: { id: number; name?: string; accounts: AccountRef[] };
   links?: AccountLink[];
 };
@@ -73,7 +73,7 @@ export type Group = { id: number; size: number; members: string[]; internalTies:
 export type Tie = { from: string; to: string; messages: number };
 export type GraphAnswer = {
   totals: { accounts: number; ties: number; messages: number; communities: number; modularity: number };
-  took_ms: number; keyPlayers: KeyPlayer[]; groups: Group[]; ties?: Tie[];
+  took_ms: number; keyPlayers: KeyPlayer[]; groups: Group[]; ties: Tie[];
 };
 
 export type PathAnswer = {

@@ -89,3 +89,28 @@ export type AnalysisJob = { edges: PackedEdges; fromMs?: number; toMs?: number; 
 export type AnalysisWorkerMessage =
   | { kind: 'answer'; answer: AnalysisAnswer }
   | { kind: 'error'; message: string; stack?: string };
+
+export type Tie = { from: string; to: string; messages: number };
+
+/** Ties drawn at most: beyond this a picture is a hairball and the answer grows large. */
+export const MAX_TIES = 20_000;
+
+/**
+ * The ties between the accounts an answer lists (its key players and group members), both
+ * directions summed, heaviest first: what a drawing of the answer needs, without the rest of the
+ * network.
+ */
+export function tiesAmong(answer: AnalysisAnswer, edges: readonly CommunicationEdge[], max = MAX_TIES): Tie[] {
+  const listed = new Set<string>(answer.keyPlayers.map((p) => p.account));
+  for (const g of answer.groups) for (const m of g.members) listed.add(m);
+  const ties = new Map<string, Tie>();
+  for (const e of edges) {
+    if (e.from === e.to || !listed.has(e.from) || !listed.has(e.to)) continue;
+    const [from, to] = e.from < e.to ? [e.from, e.to] : [e.to, e.from];
+    const id = `${from}\u0000${to}`;
+    const tie = ties.get(id);
+    if (tie) tie.messages += e.messages;
+    else ties.set(id, { from, to, messages: e.messages });
+  }
+  return [...ties.values()].sort((a, b) => b.messages - a.messages || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)).slice(0, max);
+}

@@ -8,6 +8,8 @@ import { newRouter } from '../router.ts';
 import { ENTITY_TYPES } from '../../extract/entities/types.ts';
 import { accountProfile, type ProfileAnswer } from '../../analyze/profile.ts';
 import { AnalysisUnavailableError, analyseInWorker, type AnalysisAnswer } from '../../analyze/network/analyse-in-worker.ts';
+import { tiesAmong } from '../../analyze/network/analysis-answer.ts';
+import { createSlots, SlotsFullError } from '../slots.ts';
 import type { CommunicationEdge, EntityCount } from '../../model/entities.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, ErrorSchema, errorResponses } from '../errors.ts';
@@ -43,6 +45,7 @@ const GraphSchema = z.object({
   took_ms: z.number(),
   keyPlayers: z.array(MetricsSchema),
   groups: z.array(z.object({ id: z.number(), size: z.number(), members: z.array(z.string()), internalTies: z.number(), internalMessages: z.number(), externalMessages: z.number() })),
+  ties: z.array(z.object({ from: z.string(), to: z.string(), messages: z.number() })).openapi({ description: 'ties between the listed accounts, both directions summed, heaviest first (at most 20,000)' }),
 }).openapi('Graph');
 
 const datasetsRoute = createRoute({
@@ -93,10 +96,14 @@ const graphRoute = createRoute({
 
 /** Seconds a client should wait before asking again for an analysis that was stopped. */
 const GRAPH_RETRY_AFTER_S = 60;
+/** Network analyses at once per server (each a worker of up to 1 GiB), and how many may wait. */
+const GRAPH_RUNNING = 2;
+const GRAPH_WAITING = 8;
 
 export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
   const scopeOf = (c: { get(key: 'caller'): AppEnv['Variables']['caller'] }) => evidenceScope(c.get('caller').user, c.get('caller').grants);
+  const analyses = createSlots(GRAPH_RUNNING, GRAPH_WAITING);
 
   /** The datasets a request covers: the one it names (checked), else every readable one (undefined: all). */
   async function datasetsFor(scope: EvidenceScope, dataset: string | undefined): Promise<readonly string[] | undefined> {
@@ -172,20 +179,21 @@ export function analysisRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       : mergeEdges((await Promise.all(datasets.map((d) => deps.store.communicationEdges({ dataset: d, fromMs, toMs }, viewer)))).flat());
     await recordAction(deps, c, 'graph.view', dataset, { from, to, edges: edges.length });
     if (edges.length === 0) {
-      return c.json({ totals: { accounts: 0, ties: 0, messages: 0, communities: 0, modularity: 0 }, took_ms: 0, keyPlayers: [], groups: [] }, 200);
+      return c.json({ totals: { accounts: 0, ties: 0, messages: 0, communities: 0, modularity: 0 }, took_ms: 0, keyPlayers: [], groups: [], ties: [] }, 200);
     }
     // seconds of CPU at scale: in a worker thread, so the server keeps answering other requests
     const signal = c.req.raw.signal;
     let answer: AnalysisAnswer;
     try {
-      answer = await analyseInWorker(edges, { limit, signal });
+      answer = await analyses.run(() => analyseInWorker(edges, { limit, signal }));
     } catch (error) {
+      if (error instanceof SlotsFullError) throw new ApiError(503, 'unavailable', `the server is busy with other network analyses (${error.message}); ask again shortly`, { 'retry-after': '10' });
       if (error instanceof AnalysisUnavailableError) throw new ApiError(503, 'unavailable', error.message, { 'retry-after': String(GRAPH_RETRY_AFTER_S) });
       if (signal.aborted) throw new ApiError(503, 'unavailable', 'the request was abandoned before the analysis ended');
       throw error;
     }
     const { producedBy, totals, keyPlayers, groups } = answer;
-    return c.json({ producedBy, totals, took_ms: Math.round(performance.now() - started), keyPlayers, groups }, 200);
+    return c.json({ producedBy, totals, took_ms: Math.round(performance.now() - started), keyPlayers, groups, ties: tiesAmong(answer, edges) }, 200);
   });
 
   return app;

@@ -183,10 +183,12 @@ export function accountFacts(db: DatabaseSync, id: number, contactLimit: number,
   const names = new Map(top.map(([other]) => [other, accountById(db, other)]));
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
+  const byWeekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   for (const r of db.prepare(`SELECT (m.ts_ms / 3600000) % 24 AS h, ((m.ts_ms / 86400000) + 4) % 7 AS w, count(*) AS n FROM messages m
                               WHERE m.sender_id = ? AND m.ts_ms IS NOT NULL${visible} GROUP BY h, w`).all(id)) {
     byHour[Number(r.h)]! += Number(r.n);
     byWeekday[Number(r.w)]! += Number(r.n);
+    byWeekdayHour[Number(r.w)]![Number(r.h)]! += Number(r.n);
   }
   const entities = db.prepare(`SELECT e.type, e.value, count(*) AS n FROM messages m JOIN mentions mn ON mn.item_key = m.rowid JOIN entities e ON e.id = mn.entity_id
                                WHERE m.sender_id = ?${visible} GROUP BY e.id ORDER BY n DESC, e.type, e.value LIMIT 200`)
@@ -202,7 +204,7 @@ export function accountFacts(db: DatabaseSync, id: number, contactLimit: number,
     firstSeen: firsts.length > 0 ? new Date(Math.min(...firsts)).toISOString() : undefined,
     lastSeen: lasts.length > 0 ? new Date(Math.max(...lasts)).toISOString() : undefined,
     contacts: top.map(([other, c]) => ({ handle: names.get(other)?.handle ?? `#${other}`, platform: names.get(other)?.platform ?? '', sent: c.sent, received: c.received })),
-    activity: { byHour, byWeekday },
+    activity: { byHour, byWeekday, byWeekdayHour },
   };
 }
 

@@ -2,7 +2,7 @@
 // accounts, and when it is active (hour × weekday, UTC).
 import { api } from '../api.ts';
 import { ApiError } from '../api.ts';
-import type { Profile, SearchHit } from '../api-types.ts';
+import type { Profile } from '../api-types.ts';
 import { fieldValue, formatNumber, formatTime } from '../format.ts';
 import { type MessageKey, useI18n, useT } from '../i18n.tsx';
 import { Link, href } from '../router.tsx';
@@ -11,8 +11,6 @@ import { AddToCase } from './cases.tsx';
 import { accountPath } from './hit-list.tsx';
 import { entityPath } from './item.tsx';
 
-/** Messages read for the heat map: the newest this many; the profile gives exact totals beside it. */
-const HEAT_SAMPLE = 1000;
 const WEEKDAYS: MessageKey[] = ['day.mon', 'day.tue', 'day.wed', 'day.thu', 'day.fri', 'day.sat', 'day.sun'];
 
 export function AccountView({ handle, dataset, platform }: { handle: string; dataset: string | undefined; platform: string | undefined }) {
@@ -159,31 +157,21 @@ function AmbiguousChoices({ message }: { message: string }) {
   );
 }
 
-/** Mon..Sun × 0..23 from message times (UTC). */
-export function activityMatrix(hits: readonly Pick<SearchHit, 'ts'>[]): number[][] {
-  const matrix = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-  for (const hit of hits) {
-    if (!hit.ts) continue;
-    const d = new Date(hit.ts);
-    if (Number.isNaN(d.getTime())) continue;
-    // getUTCDay: 0 is Sunday; rows start on Monday as European calendars do
-    matrix[(d.getUTCDay() + 6) % 7]![d.getUTCHours()]! += 1;
-  }
-  return matrix;
+/** Mon..Sun × 0..23 (UTC) from the profile's [weekday: Sunday first][hour] counts. */
+export function activityMatrix(byWeekdayHour: readonly (readonly number[])[]): number[][] {
+  // rows start on Monday as European calendars do
+  return Array.from({ length: 7 }, (_, d) => [...(byWeekdayHour[(d + 1) % 7] ?? new Array<number>(24).fill(0))]);
 }
 
 function HeatMap({ profile }: { profile: Profile }) {
   const t = useT();
   const { language } = useI18n();
-  const { data, error } = useAsync(
-    (signal) => api.search({ q: `from:${fieldValue(profile.handle)}`, dataset: profile.dataset, limit: HEAT_SAMPLE, offset: 0, facets: false }, signal),
-    [profile.handle, profile.dataset],
-  );
-  if (error) return <ErrorNote error={error} />;
-  if (!data) return <Loading />;
-  const matrix = activityMatrix(data.hits);
+  const activity = profile.activity;
+  if (!activity) return null;
+  const matrix = activityMatrix(activity.byWeekdayHour);
   const max = Math.max(1, ...matrix.flat());
-  const byHour = profile.activity?.byHour;
+  const byHour = activity.byHour;
+  const total = byHour.reduce((n, x) => n + x, 0);
   return (
     <div className="heatmap-wrap" data-testid="heatmap">
       <table className="heatmap" aria-label={t('account.activity')}>
@@ -198,20 +186,14 @@ function HeatMap({ profile }: { profile: Profile }) {
             </tr>
           ))}
         </tbody>
-        {byHour ? (
-          <tfoot>
-            <tr>
-              <th className="heat-day" title={t('account.heatTotal')}>Σ</th>
-              {byHour.map((n, h) => <td key={h} className={`heat heat-total heat-${n === 0 ? 0 : Math.max(1, Math.ceil((n / Math.max(1, ...byHour)) * 5))}`} title={`${String(h).padStart(2, '0')}:00 UTC: ${n}`} />)}
-            </tr>
-          </tfoot>
-        ) : null}
+        <tfoot>
+          <tr>
+            <th className="heat-day" title={t('account.heatTotal')}>Σ</th>
+            {byHour.map((n, h) => <td key={h} className={`heat heat-total heat-${n === 0 ? 0 : Math.max(1, Math.ceil((n / Math.max(1, ...byHour)) * 5))}`} title={`${String(h).padStart(2, '0')}:00 UTC: ${n}`} />)}
+          </tr>
+        </tfoot>
       </table>
-      <p className="muted small">
-        {data.total > data.hits.length
-          ? t('account.heatSampled', { n: formatNumber(data.hits.length, language), total: formatNumber(data.total, language) })
-          : t('account.heatAll', { n: formatNumber(data.total, language) })}
-      </p>
+      <p className="muted small">{t('account.heatAll', { n: formatNumber(total, language) })}</p>
     </div>
   );
 }

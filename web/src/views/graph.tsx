@@ -13,13 +13,11 @@ import { DatasetSelect, ErrorNote, Loading, PageHeader, errorMessage, useAsync }
 import type { LayoutJob, LayoutResult } from './layout-worker.ts';
 
 const LIMITS = [100, 300, 1000] as const;
-/** When /graph lists no ties, the view draws the top contacts of this many key players. */
-const TIE_SOURCES = 25;
 const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#9333ea'];
 const OTHER = '#94a3b8';
 
 type NodeInfo = { key: string; handle: string; platform: string; community: number; score: number; metrics?: KeyPlayer };
-type Network = { nodes: NodeInfo[]; ties: readonly Tie[]; tiesAreSampled: boolean };
+type Network = { nodes: NodeInfo[]; ties: readonly Tie[] };
 
 export function splitKey(key: string): { platform: string; handle: string } {
   const colon = key.indexOf(':');
@@ -27,15 +25,15 @@ export function splitKey(key: string): { platform: string; handle: string } {
 }
 
 /** The accounts of the answer (key players, then group members) and its ties. */
-export function networkOf(answer: GraphAnswer, gathered: readonly Tie[]): Network {
+export function networkOf(answer: GraphAnswer): Network {
   const nodes = new Map<string, NodeInfo>();
   for (const p of answer.keyPlayers) nodes.set(p.account, { key: p.account, ...splitKey(p.account), community: p.community, score: p.score, metrics: p });
   for (const g of answer.groups) for (const m of g.members) if (!nodes.has(m)) nodes.set(m, { key: m, ...splitKey(m), community: g.id, score: 0 });
-  const ties = answer.ties ?? gathered;
+  const ties = answer.ties;
   for (const tie of ties) {
     for (const k of [tie.from, tie.to]) if (!nodes.has(k)) nodes.set(k, { key: k, ...splitKey(k), community: -1, score: 0 });
   }
-  return { nodes: [...nodes.values()], ties, tiesAreSampled: answer.ties === undefined };
+  return { nodes: [...nodes.values()], ties };
 }
 
 /** ForceAtlas2 iterations by size: enough to settle small graphs, bounded on 10k nodes. */
@@ -46,45 +44,13 @@ export function layoutIterations(nodes: number): number {
   return 30;
 }
 
-async function gatherTies(answer: GraphAnswer, dataset: string | undefined, onProgress: (done: number) => void, signal: AbortSignal): Promise<Tie[]> {
-  const sources = answer.keyPlayers.slice(0, TIE_SOURCES);
-  const ties = new Map<string, Tie>();
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < sources.length && !signal.aborted) {
-      const player = sources[next++]!;
-      const { platform, handle } = splitKey(player.account);
-      try {
-        const profile = await api.account(handle, { dataset, platform: platform || undefined });
-        for (const c of profile.contacts) {
-          const other = `${c.platform}:${c.handle}`;
-          const [a, b] = player.account < other ? [player.account, other] : [other, player.account];
-          const id = `${a}\n${b}`;
-          const messages = c.sent + c.received;
-          const seen = ties.get(id);
-          if (!seen || seen.messages < messages) ties.set(id, { from: a, to: b, messages });
-        }
-      } catch {
-        // an ambiguous or hidden account draws no ties; the rest of the picture stands
-      }
-      onProgress(++done);
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  return [...ties.values()];
-}
-
 export function GraphView({ dataset, limit: requested }: { dataset: string | undefined; limit: number }) {
   const t = useT();
   const { language } = useI18n();
   const limit = (LIMITS as readonly number[]).includes(requested) ? requested : 300;
-  const [progress, setProgress] = useState(0);
   const { data, error } = useAsync(async (signal) => {
-    setProgress(0);
     const answer = await api.graph({ dataset, limit }, signal);
-    const ties = answer.ties ? [] : await gatherTies(answer, dataset, setProgress, signal);
-    return { answer, network: networkOf(answer, ties) };
+    return { answer, network: networkOf(answer) };
   }, [dataset, limit]);
 
   return (
@@ -96,7 +62,7 @@ export function GraphView({ dataset, limit: requested }: { dataset: string | und
         </select>
       </PageHeader>
       <ErrorNote error={error} />
-      {!data && !error ? <Loading label={progress > 0 ? t('graph.gathering', { done: progress, total: TIE_SOURCES }) : t('graph.loading')} /> : null}
+      {!data && !error ? <Loading label={t('graph.loading')} /> : null}
       {data ? (
         data.network.nodes.length === 0 ? <p className="empty">{t('graph.empty')}</p> : <NetworkCanvas answer={data.answer} network={data.network} dataset={dataset} />
       ) : null}
@@ -267,7 +233,6 @@ export function NetworkCanvas({ answer, network, dataset }: { answer: GraphAnswe
         <div ref={container} className="graph-canvas" data-testid="graph-canvas" aria-label={t('graph.title')} />
         <div className="graph-legend">
           <span>{layoutState === 'running' ? t('graph.layout') : t('graph.hint')}</span>
-          {network.tiesAreSampled ? <span className="muted"> · {t('graph.tiesSampled', { n: TIE_SOURCES })}</span> : null}
           <span className="muted"> · {t('graph.totals', { accounts: formatNumber(answer.totals.accounts, language), communities: formatNumber(answer.totals.communities, language) })}</span>
         </div>
       </div>
