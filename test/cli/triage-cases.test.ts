@@ -159,3 +159,33 @@ test('a case links evidence, records its queries, and exports a bundle whose man
   const audit = lode(home, 'audit', 'list', '--limit', '500', '--json') as { events: { action: string }[] };
   for (const action of ['case.create', 'case.add', 'case.annotate', 'case.view', 'case.export']) assert.ok(audit.events.some((e) => e.action === action), action);
 });
+
+test('discovery finds the planted plots of a generated corpus, and a case opens from a candidate with its evidence', () => {
+  const home = temporaryDirectory();
+  const corpus = join(home, 'corpus.jsonl');
+  lode(home, 'generate', '--messages', '20000', '--seed', '5', '--out', corpus);
+  lode(home, 'ingest', corpus, '--dataset', 'gen');
+  const discovered = lode(home, 'discover', '--json', '--limit', '1000') as { total: number; candidates: { id: string; title: string; messageIds: string[]; accounts: { handle: string }[]; reasons: string[] }[] };
+  assert.ok(discovered.total > 0);
+  // the planted threat plots are found with the threat scores triage gave at ingest, and rank first
+  const truth = readFileSync(`${corpus}.truth.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; handles?: string[] });
+  const threats = truth.filter((t) => t.kind === 'case' && t.type === 'threat');
+  assert.ok(threats.length > 0);
+  for (const plot of threats) {
+    const rank = discovered.candidates.findIndex((c) => plot.handles!.filter((h) => c.accounts.some((a) => a.handle === h)).length >= 2 && c.reasons.some((r) => /threat/.test(r)));
+    assert.ok(rank >= 0 && rank < threats.length + 3, `threat plot of ${plot.handles!.join(', ')} at rank ${rank}`);
+  }
+  // --stored lists the same candidates without running again
+  assert.deepEqual((lode(home, 'discover', '--stored', '--json', '--limit', '1000') as typeof discovered).candidates.map((c) => c.id), discovered.candidates.map((c) => c.id));
+
+  const top = discovered.candidates[0]!;
+  const opened = lode(home, 'case', 'create', 'op-top', '--from-candidate', top.id.slice(0, 12), '--json');
+  assert.equal(opened.case.candidate, top.id);
+  const shown = lode(home, 'case', 'show', 'op-top', '--json') as { case: { title: string }; messages: { id: string }[]; accounts: { handle: string }[]; queries: { kind: string; text: string }[] };
+  assert.equal(shown.case.title, top.title);
+  assert.deepEqual(shown.messages.map((m) => m.id).sort(), [...top.messageIds].sort());
+  for (const a of top.accounts) assert.ok(shown.accounts.some((x) => x.handle === a.handle), a.handle);
+  assert.equal(shown.queries[0]!.kind, 'candidate');
+  assert.match(shown.queries[0]!.text, new RegExp(top.id));
+  assert.equal(run(home, 'case', 'create', 'op-other', '--from-candidate', 'cand-does-not-exist').status, 1);
+});

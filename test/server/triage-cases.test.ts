@@ -150,3 +150,34 @@ describe('cases', () => {
     assert.equal((await fetch(`${server.url}${exported.body.download}report.html`, { headers: { authorization: `Bearer ${aud.token}` } })).status, 403);
   });
 });
+
+describe('hostile input on the triage and case routes', () => {
+  test('bad parameters, ids, bodies and item references never give a 5xx', async () => {
+    const gets = [
+      '/alerts?kind=nonsense', '/alerts?status=%00', '/alerts?limit=-1', '/alerts?limit=1e9', '/alerts?dataset=%FF', '/alerts/abc', '/alerts/0',
+      `/alerts/${'9'.repeat(30)}`, '/cases/%00', '/cases/..%2F..', `/cases/${'x'.repeat(500)}`, '/discover?dataset=%00', '/discover?limit=abc',
+      '/cases/op-kevin/exports/..%2F/x', '/cases/op-kevin/exports/20200101T000000Z/%00', '/watchlists?x=%FF',
+    ];
+    for (const path of gets) {
+      const response = await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${root.token}` } });
+      assert.ok(response.status < 500, `GET ${path} gave ${response.status}: ${await response.text()}`);
+    }
+    const writes: [string, string, string][] = [
+      ['PATCH', '/alerts/1', '{'], ['PATCH', '/alerts/1', 'null'], ['PATCH', '/alerts/1', '{"status":null}'], ['PATCH', '/alerts/1', '{"note":""}'],
+      ['PATCH', '/alerts/1', JSON.stringify({ note: 'x'.repeat(5000) })], ['PATCH', '/alerts/1', '{"extra":1}'],
+      ['POST', '/cases', '[]'], ['POST', '/cases', '{"name":"\\u0000"}'], ['POST', '/cases', '{"name":"ok-name","fromCandidate":"nope-nope"}'],
+      ['POST', '/cases/op-kevin/items', '{"items":["\\u0000","entity:phone:abc","account:","person:x","alert:-1","entity:nonsense:1","m"]}'],
+      ['POST', '/cases/op-kevin/items', '{"query":"kilo AND ("}'], ['POST', '/cases/op-kevin/items', '{"wordlist":[]}'],
+      ['POST', '/cases/op-kevin/annotations', '{"text":"x","target":{"kind":"message","ref":"\\u0000"}}'],
+      ['POST', '/cases/op-kevin/status', '{"status":"gone"}'], ['POST', '/discover', '{}'], ['POST', '/discover', '{"dataset":"\\u0000"}'],
+      ['POST', '/watchlists', '{"name":"w1","entries":["phone:not a phone"]}'], ['POST', '/watchlists', '{"name":"w2","query":"\\"unclosed"}'],
+      ['DELETE', '/watchlists/%00', ''],
+    ];
+    for (const [method, path, body] of writes) {
+      const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${root.token}`, 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+      const text = await response.text();
+      assert.ok(response.status >= 400 && response.status < 500, `${method} ${path} ${body.slice(0, 60)} gave ${response.status}: ${text}`);
+      assert.ok((JSON.parse(text) as { error: { message: string } }).error.message.length > 0);
+    }
+  });
+});
