@@ -165,3 +165,26 @@ test('POST /privileged/purge: privilege reviewers only, audited with their name'
   assert.equal(audit.events[0]!.actor, 'rita');
   assert.equal((await search(ana, 'advocaat')).body.total, 1, 'the store still answers after the rewrite');
 });
+
+test('dataset counts of accounts and contacts leave out what the viewer may not see', async () => {
+  const countsOf = async (viewer?: { isAdmin: boolean; mayReviewPrivilege: boolean }) => (await server.store.summarise(viewer)).find((d) => d.name === 'zuid')!;
+  const analyst = { isAdmin: false, mayReviewPrivilege: false };
+  // the lawyer's number is an account only reviewers count (registered here too when run alone)
+  await server.store.addPrivileged('phone', '+31611111111', 'mr. Bakker', 'cli:root');
+  const all = await countsOf({ isAdmin: true, mayReviewPrivilege: true });
+  const lawyers = Number(server.store.db.prepare(`SELECT count(*) AS n FROM privileged_accounts p JOIN accounts a ON a.id = p.account_id
+    JOIN datasets d ON d.id = a.dataset_id WHERE d.name = 'zuid'`).get()!.n);
+  assert.ok(lawyers >= 1, 'the lawyer\'s number is an account of zuid');
+  assert.equal((await countsOf(analyst)).accounts, all.accounts - lawyers, 'an analyst');
+  assert.equal((await countsOf({ isAdmin: false, mayReviewPrivilege: true })).accounts, all.accounts, 'a reviewer');
+  // a warrant naming one handle: analysts count that account only, admins all but the lawyer
+  await server.store.setScope('zuid', { handles: ['tapeworm'], warrant: 'RC-2' }, 'cli:root');
+  try {
+    assert.equal((await countsOf(analyst)).accounts, 1, 'an analyst under the warrant');
+    assert.equal((await countsOf({ isAdmin: true, mayReviewPrivilege: false })).accounts, all.accounts - lawyers, 'an admin under the warrant');
+    const datasets = await getJson<{ datasets: { name: string; accounts: number }[] }>(`${api}/datasets`, ana.token);
+    assert.equal(datasets.body.datasets.find((d) => d.name === 'zuid')!.accounts, 1);
+  } finally {
+    await server.store.clearScope('zuid');
+  }
+});

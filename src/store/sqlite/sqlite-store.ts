@@ -163,15 +163,39 @@ export class SqliteStore implements Store {
         sources: count('SELECT count(*) AS n FROM sources WHERE dataset_id = ?'),
         messages: seen ? Number(seen.messages) : count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 0'),
         notes: seen ? Number(seen.notes) : count('SELECT count(*) AS n FROM messages WHERE dataset_id = ? AND kind = 1'),
-        accounts: count('SELECT count(*) AS n FROM accounts WHERE dataset_id = ?'),
-        contacts: count('SELECT count(*) AS n FROM contacts WHERE dataset_id = ?'),
-        events: count('SELECT count(*) AS n FROM events WHERE dataset_id = ?'),
-        exposures: count('SELECT count(*) AS n FROM exposures WHERE dataset_id = ?'),
+        ...this.accountCounts(id, viewer ?? LOCAL_OPERATOR),
         quarantined: count('SELECT count(*) AS n FROM quarantine WHERE dataset_id = ?'),
         firstTs: range?.first == null ? undefined : new Date(Number(range.first)).toISOString(),
         lastTs: range?.last == null ? undefined : new Date(Number(range.last)).toISOString(),
       };
     });
+  }
+
+  /**
+   * Accounts, contact entries, events and exposures of a dataset as the viewer may see them: a
+   * privileged party's account (and what hangs on it) only for privilege reviewers; under a
+   * warrant that names handles, only the named accounts for anyone but admins, and under a time
+   * window only the events inside it.
+   */
+  private accountCounts(datasetId: number, viewer: Viewer): Pick<DatasetSummary, 'accounts' | 'contacts' | 'events' | 'exposures'> {
+    const scopeRow = viewer.isAdmin ? undefined : this.sql('SELECT handles, from_ms, to_ms FROM dataset_scopes WHERE dataset_id = ?').get(datasetId);
+    const hidePrivileged = !viewer.mayReviewPrivilege && this.sql('SELECT 1 AS x FROM privileged_accounts LIMIT 1').get() !== undefined;
+    const shown = (column: string): string => [
+      ...(hidePrivileged ? [`${column} NOT IN (SELECT account_id FROM privileged_accounts)`] : []),
+      ...(scopeRow && scopeRow.handles !== null ? [`${column} IN (SELECT account_id FROM scope_accounts)`] : []),
+    ].map((w) => ` AND ${w}`).join('');
+    const window = scopeRow ? [
+      ...(scopeRow.from_ms !== null ? [` AND ts_ms >= ${Number(scopeRow.from_ms)}`] : []),
+      ...(scopeRow.to_ms !== null ? [` AND ts_ms < ${Number(scopeRow.to_ms)}`] : []),
+    ].join('') : '';
+    const count = (sql: string) => Number(this.db.prepare(sql).get(datasetId)?.n ?? 0);
+    return {
+      accounts: count(`SELECT count(*) AS n FROM accounts WHERE dataset_id = ?${shown('id')}`),
+      contacts: count(`SELECT count(*) AS n FROM contacts WHERE dataset_id = ?${shown('owner_id')}${shown('contact_id')}`),
+      events: count(`SELECT count(*) AS n FROM events WHERE dataset_id = ?${shown('account_id')}${window}`),
+      // an exposure without an account is an identifier the warrant's handles cannot name
+      exposures: count(`SELECT count(*) AS n FROM exposures WHERE dataset_id = ?${scopeRow && scopeRow.handles !== null ? ' AND account_id IS NOT NULL' : ''}${shown('account_id')}`),
+    };
   }
 
   async beginBulkLoad(incomingBytes: number): Promise<boolean> {
