@@ -47,4 +47,6 @@ export type SearchResult = {
   expansions?: Record<string, string[]>;
   hits: SearchHit[];
   facets?: SearchFacets;
+  /** Hits per UTC day over every hit (not a sample), oldest first, when asked for; undated hits under "undated". */
+  days?: FacetBucket[];
 };

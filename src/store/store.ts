@@ -79,6 +79,8 @@ export type StoredSearch = {
   offset: number;
   sort: SearchSort;
   facets: boolean;
+  /** Also count every hit per day (SearchResult.days): one pass over the hits. */
+  days?: boolean;
 };
 
 export type QuarantineQuery = { dataset?: string; limit: number; offset: number };

@@ -111,6 +111,16 @@ describe('the workbench', { concurrency: false }, () => {
     assert.ok(hasDrawn);
   });
 
+  test('the timeline draws every hit of a query, counted per day', async () => {
+    await page.goto(`/timeline?q=${encodeURIComponent('kilo~1 OR stenen')}`);
+    await page.getByTestId('timeline').waitFor({ timeout: 20_000 });
+    const titles = await page.getByTestId('timeline').locator('g.bar title').allTextContents();
+    assert.ok(titles.length > 1, `bars: ${titles.length}`);
+    const drawn = titles.reduce((n, title) => n + Number(/: ([\d,.]+)$/.exec(title)?.[1]?.replace(/[,.]/g, '') ?? Number.NaN), 0);
+    const { body } = await api<{ total: number }>(`/search?q=${encodeURIComponent('kilo~1 OR stenen')}&limit=1&facets=false`);
+    assert.equal(drawn, body.total, 'the bars add up to the search total');
+  });
+
   test('switching to Dutch changes the labels and is remembered', async () => {
     await page.goto('/search');
     await page.getByRole('button', { name: 'NL', exact: true }).first().click();

@@ -181,3 +181,17 @@ describe('hostile input on the triage and case routes', () => {
     }
   });
 });
+
+describe('search with days', () => {
+  test('counts every hit per day, within the caller\'s datasets', async () => {
+    const all = await get<{ total: number; days: { value: string; count: number }[] }>('/search?q=kilo&days=true&facets=false', root);
+    assert.equal(all.status, 200);
+    assert.equal(all.body.days.reduce((n, d) => n + d.count, 0), all.body.total, 'every hit is in a day');
+    assert.deepEqual(all.body.days.map((d) => d.value), [...all.body.days.map((d) => d.value)].sort(), 'oldest first');
+    // ana sees zuid only: z-1 and z-2 on 1 April, z-3 ("kilos") is not "kilo"
+    const mine = await get<{ total: number; days: { value: string; count: number }[] }>('/search?q=kilo&days=true', ana);
+    assert.deepEqual(mine.body.days, [{ value: '2020-04-01', count: mine.body.total }]);
+    assert.ok(mine.body.total < all.body.total);
+    assert.equal((await get<{ days?: unknown }>('/search?q=kilo', ana)).body.days, undefined, 'only when asked');
+  });
+});

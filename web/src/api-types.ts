@@ -20,7 +20,7 @@ export type SearchHit = {
 
 export type SearchAnswer = {
   total: number; took_ms: number; sort: SearchSort; notice?: string;
-  expansions?: Record<string, string[]>; hits: SearchHit[]; facets?: Facets;
+  expansions?: Record<string, string[]>; hits: SearchHit[]; facets?: Facets; days?: Bucket[];
 };
 export const SEARCH_SORTS = ['newest', 'oldest', 'relevance'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];

@@ -82,7 +82,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
 
 const enc = encodeURIComponent;
 
-export type SearchParams = { q: string; dataset?: string; limit?: number; offset?: number; sort?: SearchSort; facets?: boolean };
+export type SearchParams = { q: string; dataset?: string; limit?: number; offset?: number; sort?: SearchSort; facets?: boolean; days?: boolean };
 
 export const api = {
   login: (username: string, password: string) => request<LoginAnswer>('POST', '/auth/login', { body: { username, password } }),
@@ -90,7 +90,7 @@ export const api = {
   me: () => request<Me>('GET', '/me'),
 
   search: (p: SearchParams, signal?: AbortSignal) =>
-    request<SearchAnswer>('GET', '/search', { query: { q: p.q, dataset: p.dataset, limit: p.limit, offset: p.offset, sort: p.sort, facets: p.facets === undefined ? undefined : String(p.facets) }, signal }),
+    request<SearchAnswer>('GET', '/search', { query: { q: p.q, dataset: p.dataset, limit: p.limit, offset: p.offset, sort: p.sort, facets: p.facets === undefined ? undefined : String(p.facets), days: p.days ? 'true' : undefined }, signal }),
   item: (id: string, context = 8) => request<ItemAnswer>('GET', `/items/${enc(id)}`, { query: { context } }),
   datasets: () => request<{ datasets: DatasetSummary[] }>('GET', '/datasets'),
   entities: (query: { type?: string; dataset?: string; limit?: number; offset?: number }) => request<{ total: number; entities: EntityRow[] }>('GET', '/entities', { query }),

@@ -17,6 +17,7 @@ const SearchQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   sort: z.enum(['newest', 'oldest', 'relevance']).default('newest'),
   facets: z.enum(['true', 'false']).default('true'),
+  days: z.enum(['true', 'false']).default('false').openapi({ description: 'also count every hit per UTC day (exact, for a timeline)' }),
 });
 
 const HitSchema = z.object({
@@ -36,6 +37,7 @@ const SearchResultSchema = z.object({
     sampled: z.boolean(), sampleSize: z.number(),
     sender: BucketsSchema, dataset: BucketsSchema, platform: BucketsSchema, language: BucketsSchema, day: BucketsSchema,
   }).optional(),
+  days: BucketsSchema.optional().openapi({ description: 'hits per UTC day over every hit, when days=true' }),
 }).openapi('SearchResult');
 
 const MessageSchema = z.object({
@@ -68,7 +70,7 @@ export function searchRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(searchRoute, async (c) => {
     const scope = evidenceScope(c.get('caller').user, c.get('caller').grants);
-    const { q, dataset, limit, offset, sort, facets } = c.req.valid('query');
+    const { q, dataset, limit, offset, sort, facets, days } = c.req.valid('query');
     let ast;
     try {
       ast = parseQuery(q);
@@ -78,7 +80,7 @@ export function searchRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       throw error;
     }
     const viewer = viewerOf(c.get('caller').user);
-    const result = await searchStore(deps.store, { ast, dataset, datasets: allowedDatasets(scope), viewer, limit, offset, sort, facets: facets === 'true' });
+    const result = await searchStore(deps.store, { ast, dataset, datasets: allowedDatasets(scope), viewer, limit, offset, sort, facets: facets === 'true', days: days === 'true' });
     await recordAction(deps, c, 'search', q, { dataset, limit, offset, sort, total: result.total, hits: result.hits.map((h) => h.id) });
     return c.json(result, 200);
   });

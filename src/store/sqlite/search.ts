@@ -1,6 +1,6 @@
 // Runs a compiled query on the SQLite store. Every query costs at most one pass over its hits
 // to count them; the page, snippets and the facet sample read only what they return.
-import type { SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
+import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
 import { compileSqlite, type SqlitePlan, type SqlValue } from '../../search/compile-sqlite.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
 import type { StoredSearch } from '../store.ts';
@@ -66,7 +66,15 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
   // words of messages hidden from them by legal scope or privilege.
   if (Object.keys(plan.expansions).length > 0 && request.datasets === undefined && hidden.length === 0) result.expansions = plan.expansions;
   if (request.facets) result.facets = facets(store, query, total);
+  if (request.days) result.days = dayCounts(store, query);
   return result;
+}
+
+/** Every hit counted per UTC day (a timeline must not be drawn from a sample). */
+function dayCounts(store: SqliteStore, query: FromClause): FacetBucket[] {
+  const from = query.from.includes('messages m') ? query.from : query.from.replace('FROM message_fts f', 'FROM message_fts f JOIN messages m ON m.rowid = f.rowid');
+  return store.db.prepare(`SELECT m.ts_ms / 86400000 AS day, count(*) AS n ${from} GROUP BY day ORDER BY day`).all(...query.params)
+    .map((r) => ({ value: r.day == null ? 'undated' : new Date(Number(r.day) * 86_400_000).toISOString().slice(0, 10), count: Number(r.n) }));
 }
 
 type FromClause = { from: string; params: SqlValue[]; key: string };

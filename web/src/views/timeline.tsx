@@ -1,18 +1,15 @@
-// Messages over time for a query (or a whole dataset). Counts are exact: when the search's own
-// day facet covers every hit it is used as is; otherwise each bar is one count-only search over
-// its period (the facet is counted over the newest 2,000 hits only, docs/QUERY.md).
+// Messages over time for a query (or a whole dataset). Counts are exact: the search counts every
+// hit per day (days=true) in one request, and the bars add those days up by day, week or month.
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import type { DatasetSummary } from '../api-types.ts';
 import { formatNumber } from '../format.ts';
 import { type MessageKey, useI18n, useT } from '../i18n.tsx';
 import { href, navigate } from '../router.tsx';
-import { DatasetSelect, ErrorNote, Loading, PageHeader, useAsync, useSession } from '../ui.tsx';
+import { DatasetSelect, ErrorNote, Loading, PageHeader, useAsync } from '../ui.tsx';
 
 /** Matches every message with a time: the timeline of a dataset without a query. */
 const ALL_DATED = 'date:>=1000';
 const MAX_BUCKETS = 120;
-const CONCURRENT = 4;
 
 export const GRAINS = ['day', 'week', 'month'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -58,62 +55,33 @@ export function chooseGrain(firstMs: number, lastMs: number): Grain {
   return 'month';
 }
 
-function periodOf(datasets: readonly DatasetSummary[], dataset: string | undefined): { firstMs: number; lastMs: number } | undefined {
-  const chosen = datasets.filter((d) => (dataset === undefined || d.name === dataset) && d.firstTs && d.lastTs);
-  if (chosen.length === 0) return undefined;
-  return { firstMs: Math.min(...chosen.map((d) => Date.parse(d.firstTs!))), lastMs: Math.max(...chosen.map((d) => Date.parse(d.lastTs!))) };
-}
-
-async function countBuckets(q: string, dataset: string | undefined, datasets: readonly DatasetSummary[], grainChoice: Grain | undefined, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<{ total: number; grain: Grain; buckets: Bucket[]; method: 'facet' | 'counts' }> {
-  const first = await api.search({ q, dataset, limit: 1, offset: 0, facets: true }, signal);
-  const facetDays = first.facets && !first.facets.sampled ? first.facets.day.filter((b) => /^\d{4}-\d{2}-\d{2}$/.test(b.value)) : undefined;
-  let period = periodOf(datasets, dataset);
-  if (facetDays) {
-    if (facetDays.length === 0) return { total: first.total, grain: grainChoice ?? 'day', buckets: [], method: 'facet' };
-    const days = facetDays.map((b) => Date.parse(`${b.value}T00:00:00Z`));
-    period = { firstMs: Math.min(...days), lastMs: Math.max(...days) };
-    const grain = grainChoice ?? chooseGrain(period.firstMs, period.lastMs);
-    const buckets = bucketsBetween(period.firstMs, period.lastMs, grain);
-    const index = new Map(buckets.map((b, i) => [b.start, i]));
-    for (const b of facetDays) {
-      const i = index.get(isoDay(bucketStart(Date.parse(`${b.value}T00:00:00Z`), grain)));
-      if (i !== undefined) buckets[i]!.count += b.count;
-    }
-    return { total: first.total, grain, buckets, method: 'facet' };
+/** Bars from the exact per-day counts of every hit (one request: GET /search with days=true). */
+async function countBuckets(q: string, dataset: string | undefined, grainChoice: Grain | undefined, signal: AbortSignal): Promise<{ total: number; grain: Grain; buckets: Bucket[]; undated: number }> {
+  const answer = await api.search({ q, dataset, limit: 1, offset: 0, facets: false, days: true }, signal);
+  const dated = (answer.days ?? []).filter((b) => /^\d{4}-\d{2}-\d{2}$/.test(b.value));
+  const undated = (answer.days ?? []).find((b) => b.value === 'undated')?.count ?? 0;
+  if (dated.length === 0) return { total: answer.total, grain: grainChoice ?? 'day', buckets: [], undated };
+  const days = dated.map((b) => Date.parse(`${b.value}T00:00:00Z`));
+  const firstMs = Math.min(...days);
+  const lastMs = Math.max(...days);
+  const grain = grainChoice ?? chooseGrain(firstMs, lastMs);
+  const buckets = bucketsBetween(firstMs, lastMs, grain);
+  const index = new Map(buckets.map((b, i) => [b.start, i]));
+  for (const b of dated) {
+    const i = index.get(isoDay(bucketStart(Date.parse(`${b.value}T00:00:00Z`), grain)));
+    if (i !== undefined) buckets[i]!.count += b.count;
   }
-  if (!period) return { total: first.total, grain: grainChoice ?? 'day', buckets: [], method: 'counts' };
-  const grain = grainChoice ?? chooseGrain(period.firstMs, period.lastMs);
-  const buckets = bucketsBetween(period.firstMs, period.lastMs, grain);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < buckets.length) {
-      const b = buckets[next++]!;
-      const answer = await api.search({ q: `(${q}) date:[${b.start} TO ${b.end}}`, dataset, limit: 1, offset: 0, facets: false }, signal);
-      b.count = answer.total;
-      onProgress(++done, buckets.length);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENT }, worker));
-  return { total: first.total, grain, buckets, method: 'counts' };
+  return { total: answer.total, grain, buckets, undated };
 }
 
 export function TimelineView({ q, dataset }: { q: string; dataset: string | undefined }) {
   const t = useT();
   const { language } = useI18n();
-  const { datasets } = useSession();
   const [draft, setDraft] = useState(q);
   const [grain, setGrain] = useState<Grain | undefined>(undefined);
-  const [progress, setProgress] = useState<{ done: number; total: number } | undefined>(undefined);
   useEffect(() => setDraft(q), [q]);
   const query = q.trim() || ALL_DATED;
-  const { data, error } = useAsync(
-    (signal) => {
-      setProgress(undefined);
-      return datasets ? countBuckets(query, dataset, datasets, grain, signal, (done, total) => setProgress({ done, total })) : new Promise<never>(() => {});
-    },
-    [query, dataset, grain, datasets],
-  );
+  const { data, error } = useAsync((signal) => countBuckets(query, dataset, grain, signal), [query, dataset, grain]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -139,7 +107,7 @@ export function TimelineView({ q, dataset }: { q: string; dataset: string | unde
         <button type="submit" className="button button-primary">{t('timeline.show')}</button>
       </form>
       <ErrorNote error={error} />
-      {!data && !error ? <Loading label={progress ? t('timeline.counting', { done: progress.done, total: progress.total }) : undefined} /> : null}
+      {!data && !error ? <Loading /> : null}
       {data ? (
         data.buckets.length === 0 ? <p className="empty">{t('timeline.empty')}</p> : (
           <figure className="timeline" data-testid="timeline">
@@ -168,7 +136,7 @@ export function TimelineView({ q, dataset }: { q: string; dataset: string | unde
               <span>{data.buckets[Math.floor(data.buckets.length / 2)]!.start}</span>
               <span>{data.buckets[data.buckets.length - 1]!.start}</span>
             </div>
-            <figcaption className="muted small">{t(`grain.${data.grain}` as MessageKey)} · {t('timeline.peak', { n: formatNumber(max, language) })} · {data.method === 'facet' ? t('timeline.fromFacet') : t('timeline.fromCounts', { n: data.buckets.length })}</figcaption>
+            <figcaption className="muted small">{t(`grain.${data.grain}` as MessageKey)} · {t('timeline.peak', { n: formatNumber(max, language) })} · {t('timeline.fromFacet')}{data.undated > 0 ? ` · ${t('timeline.undated', { n: formatNumber(data.undated, language) })}` : ''}</figcaption>
           </figure>
         )
       ) : null}
