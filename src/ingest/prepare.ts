@@ -8,7 +8,7 @@ import { conversationKey, messageId, stableId } from './ids.ts';
 import { contextForLanguage, extractEntities } from '../extract/entities/extract.ts';
 import type { CountryCode } from '../extract/entities/types.ts';
 import { hasExplicitZone, isoToEpochMs } from './timestamps.ts';
-import type { TriageFinding } from '../model/triage.ts';
+import type { TriageFinding, TriageMessage } from '../model/triage.ts';
 
 export type PreparedMessage = {
   kind: 'message' | 'note';
@@ -35,23 +35,12 @@ export type PreparedMessage = {
   location: Location;
 };
 
-/** A message as a triage scorer reads it. */
-export type ScorableMessage = {
-  id: string;
-  tsMs?: number;
-  from: string;
-  to: readonly string[];
-  body: string;
-  lang?: string;
-  attachments: readonly { mime?: string; name?: string }[];
-};
-
 /**
  * Scores messages in the order they are read; it may remember recent ones (a preparation message
  * counts more after a threat from the same account), so one instance serves one stream.
  */
 export type MessageTriage = {
-  score(message: ScorableMessage): { finding: TriageFinding; alert: boolean }[];
+  score(message: TriageMessage): { finding: TriageFinding; alert: boolean }[];
 };
 
 /** An entity as extraction found it: normalised value and where it sits in the body. */

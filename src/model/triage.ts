@@ -7,6 +7,17 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['new', 'acknowledged', 'escalated', 'dismissed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
+/** A message as a triage scorer reads it (in time order, at ingest or when re-scoring). */
+export type TriageMessage = {
+  id: string;
+  tsMs?: number;
+  from: string;
+  to: readonly string[];
+  body: string;
+  lang?: string;
+  attachments: readonly { mime?: string; name?: string }[];
+};
+
 /** One reason an alert was raised: which signal, what text in the body (UTF-16 span), how much it weighed. */
 export type AlertReason = {
   /** e.g. 'intent:kill', 'target', 'weapon', 'context:intent', 'leak:police', 'watchlist:query'. */

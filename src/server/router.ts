@@ -12,3 +12,8 @@ export function newRouter(): OpenAPIHono<AppEnv> {
     },
   });
 }
+
+/** A route's required JSON body, as createRoute's `request.body` wants it. */
+export function jsonBody<T>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } } as const;
+}

@@ -6,13 +6,12 @@
 // message. Memory is bounded (expired contexts are swept, the number of accounts is capped) and
 // nothing here does I/O, so the same object works in an ingest worker and in a re-score.
 
-import type { TriageFinding } from '../model/triage.ts';
+import type { TriageFinding, TriageMessage } from '../model/triage.ts';
 import { foldText } from '../extract/tokens.ts';
 import { scoreLeak } from './leak.ts';
 import { builtinLexicon } from './lexicon.ts';
 import type { CompiledLexicon } from './lexicon.ts';
 import { findSignals, TARGET_WINDOW } from './signals.ts';
-import type { AttachmentLike } from './signals.ts';
 import { assessThreat, isContextual, THREAT_ALERT_THRESHOLD, threatFinding } from './threat.ts';
 import type { ThreatAssessment, ThreatContextReason } from './threat.ts';
 
@@ -22,16 +21,7 @@ export { LEAK_ALERT_THRESHOLD } from './leak.ts';
 /** What produced a triage finding (recorded with every alert). */
 export const TRIAGE_TOOLRUN = { component: 'lode-triage', version: '1.0.0' } as const;
 
-/** A message as the scorer reads it. */
-export type TriageMessage = {
-  id: string;
-  tsMs?: number;
-  from: string;
-  to: readonly string[];
-  body: string;
-  lang?: string;
-  attachments: readonly AttachmentLike[];
-};
+export type { TriageMessage } from '../model/triage.ts';
 
 export type TriageScorerOptions = {
   lexicon?: CompiledLexicon;

@@ -2,7 +2,7 @@
 // Alerts are evidence: the store's query keeps to the caller's datasets, legal scope and
 // privilege, and one the caller may not see is answered like one that does not exist.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../router.ts';
+import { jsonBody, newRouter } from '../router.ts';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertStatus } from '../../model/triage.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
@@ -63,18 +63,11 @@ const updateRoute = createRoute({
   method: 'patch', path: '/alerts/{id}', tags: ['triage'], summary: 'Acknowledge, escalate, dismiss or reopen an alert, assign it, add a note (like `lode alert ID ...`)',
   request: {
     params: IdParams,
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            status: z.enum(ALERT_STATUSES).optional(),
-            assignee: z.string().min(1).max(100).nullable().optional().openapi({ description: 'a user name; null takes the assignment away' }),
-            note: z.string().min(1).max(4000).optional(),
-          }).strict().openapi('AlertChange'),
-        },
-      },
-    },
+    body: jsonBody(z.object({
+      status: z.enum(ALERT_STATUSES).optional(),
+      assignee: z.string().min(1).max(100).nullable().optional().openapi({ description: 'a user name; null takes the assignment away' }),
+      note: z.string().min(1).max(4000).optional(),
+    }).strict().openapi('AlertChange')),
   },
   responses: { 200: { description: 'the alert after the change', content: { 'application/json': { schema: AlertSchema } } }, ...errorResponses(400, 401, 403, 404) },
 });
@@ -92,21 +85,14 @@ const watchlistsRoute = createRoute({
 const addWatchlistRoute = createRoute({
   method: 'post', path: '/watchlists', tags: ['triage'], summary: 'Adds a watchlist (like `lode watchlist add`)',
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            name: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,79}$/u),
-            query: z.string().min(1).max(4000).optional(),
-            entries: z.array(z.string().min(1).max(300)).max(10_000).optional().openapi({ description: 'identifiers and handles, as in a --entities file' }),
-            dataset: z.string().min(1).max(200).optional(),
-            priority: z.number().min(0).max(1).default(0.7),
-            backfill: z.boolean().default(false),
-          }).strict().openapi('NewWatchlist'),
-        },
-      },
-    },
+    body: jsonBody(z.object({
+      name: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,79}$/u),
+      query: z.string().min(1).max(4000).optional(),
+      entries: z.array(z.string().min(1).max(300)).max(10_000).optional().openapi({ description: 'identifiers and handles, as in a --entities file' }),
+      dataset: z.string().min(1).max(200).optional(),
+      priority: z.number().min(0).max(1).default(0.7),
+      backfill: z.boolean().default(false),
+    }).strict().openapi('NewWatchlist')),
   },
   responses: {
     201: { description: 'the watchlist', content: { 'application/json': { schema: z.object({ watchlist: WatchlistSchema, backfilled: z.number().optional() }) } } },

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../router.ts';
+import { jsonBody, newRouter } from '../router.ts';
 import type { Context } from 'hono';
 import { CASE_ITEM_KINDS, CASE_STATUSES } from '../../model/cases.ts';
 import { caseContents } from '../../cases/bundle.ts';
@@ -36,17 +36,10 @@ const listRoute = createRoute({
 const createCaseRoute = createRoute({
   method: 'post', path: '/cases', tags: ['cases'], summary: 'Opens a case, empty or from a discovery candidate (like `lode case create`)',
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            name: z.string().min(1).max(100), title: z.string().max(300).optional(), description: z.string().max(4000).optional(),
-            fromCandidate: z.string().min(4).max(100).optional(),
-          }).strict().openapi('NewCase'),
-        },
-      },
-    },
+    body: jsonBody(z.object({
+      name: z.string().min(1).max(100), title: z.string().max(300).optional(), description: z.string().max(4000).optional(),
+      fromCandidate: z.string().min(4).max(100).optional(),
+    }).strict().openapi('NewCase')),
   },
   responses: {
     201: { description: 'the case', content: { 'application/json': { schema: z.object({ case: CaseSchema, items: z.number() }) } } },
@@ -64,20 +57,13 @@ const addItemsRoute = createRoute({
   method: 'post', path: '/cases/{name}/items', tags: ['cases'], summary: 'Links evidence to a case: items, every hit of a query, or of a word list (like `lode case add`)',
   request: {
     params: NameParams,
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            items: z.array(z.string().min(1).max(400)).max(5000).default([]).openapi({ description: 'message ids, account:…, entity:TYPE:VALUE, person:ID, alert:ID' }),
-            query: z.string().min(1).max(4000).optional(),
-            wordlist: z.array(z.string().max(300)).max(5000).optional(),
-            dataset: z.string().min(1).max(200).optional(),
-            tags: z.array(z.string().min(1).max(60)).max(20).default([]),
-          }).strict().openapi('CaseItemsToAdd'),
-        },
-      },
-    },
+    body: jsonBody(z.object({
+      items: z.array(z.string().min(1).max(400)).max(5000).default([]).openapi({ description: 'message ids, account:…, entity:TYPE:VALUE, person:ID, alert:ID' }),
+      query: z.string().min(1).max(4000).optional(),
+      wordlist: z.array(z.string().max(300)).max(5000).optional(),
+      dataset: z.string().min(1).max(200).optional(),
+      tags: z.array(z.string().min(1).max(60)).max(20).default([]),
+    }).strict().openapi('CaseItemsToAdd')),
   },
   responses: {
     200: { description: 'what was linked', content: { 'application/json': { schema: z.object({ linked: z.number(), added: z.number() }) } } },
@@ -89,17 +75,10 @@ const annotateRoute = createRoute({
   method: 'post', path: '/cases/{name}/annotations', tags: ['cases'], summary: 'Adds a note or a translation by hand to a case or one of its items (like `lode case note`)',
   request: {
     params: NameParams,
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            text: z.string().min(1).max(20_000), kind: z.enum(['note', 'translation']).default('note'),
-            target: z.object({ kind: z.enum(CASE_ITEM_KINDS), ref: z.string().min(1).max(400) }).optional(),
-          }).strict().openapi('NewAnnotation'),
-        },
-      },
-    },
+    body: jsonBody(z.object({
+      text: z.string().min(1).max(20_000), kind: z.enum(['note', 'translation']).default('note'),
+      target: z.object({ kind: z.enum(CASE_ITEM_KINDS), ref: z.string().min(1).max(400) }).optional(),
+    }).strict().openapi('NewAnnotation')),
   },
   responses: {
     201: { description: 'the annotation', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
@@ -109,7 +88,7 @@ const annotateRoute = createRoute({
 
 const statusRoute = createRoute({
   method: 'post', path: '/cases/{name}/status', tags: ['cases'], summary: 'Closes or reopens a case',
-  request: { params: NameParams, body: { required: true, content: { 'application/json': { schema: z.object({ status: z.enum(CASE_STATUSES) }).strict() } } } },
+  request: { params: NameParams, body: jsonBody(z.object({ status: z.enum(CASE_STATUSES) }).strict()) },
   responses: { 200: { description: 'done', content: { 'application/json': { schema: z.object({ case: z.string(), status: z.enum(CASE_STATUSES) }) } } }, ...errorResponses(400, 401, 403, 404) },
 });
 

@@ -1,7 +1,7 @@
 // Case discovery through the API (like `lode discover`): the stored candidates of the datasets
 // the caller may read, and a new run over them.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../router.ts';
+import { jsonBody, newRouter } from '../router.ts';
 import type { CandidateCase } from '../../analyze/discover/discover.ts';
 import { candidateView, discoverInStore } from '../../analyze/discover-store.ts';
 import { shareableCandidates } from './cases.ts';
@@ -30,7 +30,7 @@ const listRoute = createRoute({
 
 const runRoute = createRoute({
   method: 'post', path: '/discover', tags: ['cases'], summary: 'Runs case discovery over a dataset (like `lode discover --dataset D --json`)',
-  request: { body: { required: true, content: { 'application/json': { schema: z.object({ dataset: z.string().min(1).max(200), limit: z.number().int().min(1).max(500).default(50) }).strict() } } } },
+  request: { body: jsonBody(z.object({ dataset: z.string().min(1).max(200), limit: z.number().int().min(1).max(500).default(50) }).strict()) },
   responses: { 200: { description: 'candidates', content: { 'application/json': { schema: Answer } } }, ...errorResponses(400, 401, 403, 404) },
 });
 
