@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { homeDirectory, openStore } from '../main.ts';
+import { discoverInStore } from '../analyze/discover-store.ts';
 import { ingest } from '../ingest/pipeline.ts';
 import { writeCorpus } from '../generate/write-corpus.ts';
 import { hashPassword, newPassword } from '../security/passwords.ts';
@@ -95,6 +96,9 @@ async function loadDemo(store: Store, home: string): Promise<void> {
   const report = await ingest({ store, paths: [corpus], dataset: DEMO_DATASET, onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal, p.records) });
   progress.finish();
   out.write(`Ingested ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts into dataset ${DEMO_DATASET} (SYNTHETIC)\n`);
+  // the workbench opens on something to work: the alert queue is filled at ingest, candidate cases here
+  const [run] = await discoverInStore(store, [DEMO_DATASET], { view: 'all' });
+  out.write(`${report.alerts} alerts raised, ${run!.candidates.length} candidate cases found\n`);
 }
 
 async function start(options: StartOptions): Promise<void> {

@@ -52,6 +52,9 @@ test('npm start serves the workbench on a fresh home with the synthetic demo and
     const out = first.stdout();
     assert.match(out, /Generating a SYNTHETIC demo corpus of 50000 messages/);
     assert.match(out, /demo-encrochat-synthetic: 50000 messages, \d+ accounts, .*\[SYNTHETIC demo data\]/);
+    // the workbench opens on work to do: alerts from ingest and candidate cases from discovery
+    const [, alerts, candidates] = /(\d+) alerts raised, (\d+) candidate cases found/.exec(out) ?? [];
+    assert.ok(Number(alerts) > 0 && Number(candidates) > 0, out);
     password = /Log in as admin with password: {2}(\S+)/.exec(out)?.[1];
     assert.ok(password && password.length >= 20, out);
 
