@@ -111,6 +111,8 @@ export class SqliteStore implements Store {
   private accountsCreated = 0;
   /** Entity ids by dataset, type and value (bounded like the account ids). */
   private readonly entityIds = new Map<string, number>();
+  /** Handles by account id for what reads show (see handles()). */
+  private readonly handleCache = new Map<number, string>();
 
   constructor(db: DatabaseSync, path: string) {
     this.db = db;
@@ -308,9 +310,10 @@ export class SqliteStore implements Store {
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
-      // ids cached during the failed transaction may not exist any more
+      // ids cached during the failed transaction may not exist any more (and may be given out again)
       this.forgetIds();
       this.entityIds.clear();
+      this.handleCache.clear();
       throw error;
     }
     return counts;
@@ -846,8 +849,19 @@ export class SqliteStore implements Store {
     const statement = this.sql('SELECT handle FROM accounts WHERE id = ?');
     for (const id of ids) {
       if (out.has(id)) continue;
-      const row = statement.get(id);
-      out.set(id, row ? String(row.handle) : `#${id}`);
+      let handle = this.handleCache.get(id);
+      if (handle === undefined) {
+        const row = statement.get(id);
+        if (!row) {
+          out.set(id, `#${id}`);
+          continue;
+        }
+        handle = String(row.handle);
+        // bounded: a search over millions of senders must not hold them all
+        if (this.handleCache.size >= MAX_CACHED_HANDLES) this.handleCache.clear();
+        this.handleCache.set(id, handle);
+      }
+      out.set(id, handle);
     }
     return out;
   }
@@ -887,6 +901,7 @@ type IdScope = {
 };
 
 const MAX_CACHED_IDS = 1_000_000;
+const MAX_CACHED_HANDLES = 200_000;
 
 export const MESSAGE_SELECT = `
   SELECT m.rowid, m.uid, m.kind, m.ref, m.platform, m.sender_id, m.recipients, m.ts_ms, m.body, m.lang, m.attachments, m.extra,
