@@ -113,7 +113,8 @@ export function ingestReportMarkdown(report: IngestReport, at: Date, seconds: nu
     '',
     `Added ${report.messages} messages, ${report.notes} notes, ${report.accounts} accounts, ${report.contacts} contacts, ` +
       `${report.events} events and ${report.exposures} credential exposures; ${report.duplicates} records were already stored; ` +
-      `${report.quarantined} records quarantined (\`lode quarantine --dataset ${report.dataset}\`).`,
+      `${report.quarantined} records quarantined (\`lode quarantine --dataset ${report.dataset}\`). ` +
+      `Triage raised ${report.alerts} threat and leak alerts and the watchlists ${report.watchlists.raised} (\`lode alerts\`).`,
     '',
     '| file | format | SHA-256 | status | records | quarantined | note |',
     '| --- | --- | --- | --- | ---: | ---: | --- |',

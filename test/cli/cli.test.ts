@@ -127,6 +127,7 @@ test('ingest --report writes the hand-over report; duplicates --json lists copie
   const report = readFileSync(reportPath, 'utf8');
   assert.match(report, /^# Ingest report: dataset zuid/);
   assert.match(report, /\| .*tool-a\.jsonl \| lode-jsonl \| [0-9a-f]{64} \| ingested \| 1 \| 0 \|/);
+  assert.match(report, /Triage raised 0 threat and leak alerts and the watchlists 0/);
   const duplicates = lode(['duplicates', '--dataset', 'zuid', '--json'], home);
   assert.equal(duplicates.code, 0, duplicates.stderr);
   const parsed = JSON.parse(duplicates.stdout);
