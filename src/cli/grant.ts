@@ -21,10 +21,10 @@ export const grantCommand: Command = {
       const given = await store.grant(name, kind, target, cliActor(io));
       if (!given) throw new UserError(`no user "${name}"`);
       await store.appendAudit({ actor: cliActor(io), action: 'grant', target: name, details: { kind, target } });
-      const isUnknownDataset = kind === 'dataset' && !(await store.findDataset(target));
-      return { grant: given, isUnknownDataset };
+      const isUnknown = kind === 'dataset' ? !(await store.findDataset(target)) : !(await store.findCase(target));
+      return { grant: given, isUnknown };
     }, 'ingest');
-    if (result.isUnknownDataset) io.stderr.write(`lode grant: note: there is no dataset "${target}" yet; the grant applies once it is ingested\n`);
+    if (result.isUnknown) io.stderr.write(`lode grant: note: there is no ${kind} "${target}" yet; the grant applies once it is ${kind === 'dataset' ? 'ingested' : 'opened'}\n`);
     if (args.json) writeJson(io, { grant: result.grant });
     else io.stdout.write(`${name} may see ${kind} ${target}\n`);
     return 0;

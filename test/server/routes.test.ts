@@ -297,6 +297,8 @@ describe('users and grants', () => {
     assert.deepEqual((await get<{ datasets: { name: string }[] }>('/datasets', newbie)).body.datasets.map((d) => d.name), ['noord']);
     const future = await send<{ notice?: string }>('POST', '/users/newbie/grants', root, { kind: 'dataset', target: 'later' });
     assert.match(future.body.notice ?? '', /no dataset "later"/);
+    const futureCase = await send<{ notice?: string }>('POST', '/users/newbie/grants', root, { kind: 'case', target: 'op-later' });
+    assert.match(futureCase.body.notice ?? '', /no case "op-later" yet; the grant applies once it is opened/);
 
     assert.equal((await send('DELETE', '/users/newbie/grants/dataset/noord', root)).status, 200);
     assert.deepEqual((await get<{ datasets: unknown[] }>('/datasets', newbie)).body.datasets, [], 'revoked from the next request on');

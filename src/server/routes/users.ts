@@ -150,10 +150,10 @@ export function userRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const given = await deps.store.grant(name, kind, target, caller.name);
     await recordAction(deps, c, 'grant', name, given ? { kind, target } : { kind, target, found: false });
     if (!given) throw new ApiError(404, 'not_found', `no user "${name}"`);
-    const isUnknownDataset = kind === 'dataset' && !(await deps.store.findDataset(target));
+    const isUnknown = kind === 'dataset' ? !(await deps.store.findDataset(target)) : !(await deps.store.findCase(target));
     return c.json({
       grant: { kind: given.kind, target: given.target, grantedBy: given.grantedBy, grantedAt: given.grantedAt },
-      ...(isUnknownDataset ? { notice: `there is no dataset "${target}" yet; the grant applies once it is ingested` } : {}),
+      ...(isUnknown ? { notice: `there is no ${kind} "${target}" yet; the grant applies once it is ${kind === 'dataset' ? 'ingested' : 'opened'}` } : {}),
     }, 200);
   });
 
