@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homeDirectory } from '../main.ts';
 import { ingest, type IngestReport } from '../ingest/pipeline.ts';
+import { ingestReportJson } from '../ingest/report-json.ts';
 import { FORMATS } from '../ingest/formats/registry.ts';
 import { createProgress, formatCount } from './progress.ts';
 import { UsageError, UserError, stringOption, withStore, writeJson, integerOption, type Command } from './command.ts';
@@ -63,7 +64,7 @@ export const ingestCommand: Command = {
     progress.finish();
     const reportPath = stringOption(args, 'report');
     if (reportPath) await writeFile(reportPath, ingestReportMarkdown(report, new Date(), seconds));
-    if (args.json) writeJson(io, toJson(report));
+    if (args.json) writeJson(io, ingestReportJson(report));
     else io.stdout.write(describe(report, seconds));
     for (const s of report.sources.filter((s) => s.status === 'refused')) io.stderr.write(`refused ${s.path}: ${s.reason}\n`);
     if (report.interrupted) io.stderr.write('interrupted: what was read is stored; run the same command again to continue\n');
@@ -75,29 +76,6 @@ function regionOption(args: Parameters<Command['run']>[0]): string | undefined {
   const region = stringOption(args, 'region')?.toUpperCase();
   if (region !== undefined && !/^[A-Z]{2}$/.test(region)) throw new UsageError(`--region takes a two-letter country code such as NL, BE, FR; got "${region}"`);
   return region;
-}
-
-/** The `lode ingest --json` contract, extended with a few optional fields. */
-function toJson(report: IngestReport) {
-  return {
-    dataset: report.dataset,
-    sources: report.sources.map((s) => ({
-      path: s.path, sha256: s.sha256 ?? null, format: s.format ?? null, records: s.records, quarantined: s.quarantined,
-      status: s.status, ...(s.reason ? { reason: s.reason } : {}),
-    })),
-    messages: report.messages,
-    notes: report.notes,
-    accounts: report.accounts,
-    contacts: report.contacts,
-    events: report.events,
-    exposures: report.exposures,
-    mentions: report.mentions,
-    alerts: report.alerts,
-    watchlist_alerts: report.watchlists.raised,
-    quarantined: report.quarantined,
-    duplicates: report.duplicates,
-    interrupted: report.interrupted,
-  };
 }
 
 /** The report an analyst hands over: what each file was, its hash, what came of it. */

@@ -1,7 +1,8 @@
 // `lode privileged`: lawyers' and other privileged parties' identifiers, and the review of the
 // messages they withhold. Reviewing needs a named privilege reviewer (--as-reviewer): the
 // console operator is not one, and the audit log names who saw and decided what.
-import type { PrivilegedKind, User } from '../model/security.ts';
+import type { User } from '../model/security.ts';
+import { PRIVILEGED_IDENTIFIER_RULE, parsePrivilegedIdentifier } from '../security/privileged-identifier.ts';
 import type { Store, WithheldMessage } from '../store/store.ts';
 import { cliActor } from './audit.ts';
 import { UsageError, UserError, integerOption, stringOption, withStore, writeJson, type CliIO, type Command, type ParsedCommand } from './command.ts';
@@ -57,16 +58,10 @@ export const privilegedCommand: Command = {
   },
 };
 
-function parseIdentifier(text: string): { kind: PrivilegedKind; value: string } {
-  const colon = text.indexOf(':');
-  if (colon <= 0) throw new UsageError(`"${text}" is not phone:NUMBER, email:ADDR or PLATFORM:HANDLE`);
-  const prefix = text.slice(0, colon).toLowerCase();
-  if (prefix === 'phone' || prefix === 'email') return { kind: prefix, value: text.slice(colon + 1) };
-  return { kind: 'platform-handle', value: text };
-}
-
 async function add(args: ParsedCommand, io: CliIO, text: string): Promise<number> {
-  const { kind, value } = parseIdentifier(text);
+  const parsed = parsePrivilegedIdentifier(text);
+  if (!parsed) throw new UsageError(`"${text}" is not ${PRIVILEGED_IDENTIFIER_RULE}`);
+  const { kind, value } = parsed;
   const label = stringOption(args, 'label');
   const outcome = await withStore(args, io, async (store) => {
     const result = await store.addPrivileged(kind, value, label, cliActor(io));

@@ -34,6 +34,7 @@ export const serveCommand: Command = {
           store, host, port, secureCookies, log: (line) => io.stderr.write(`${line}\n`),
           // exports are evidence: they stay in the home, beside the store
           exportDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'exports'),
+          uploadDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'uploads'),
         });
       } catch (error) {
         throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);

@@ -127,6 +127,7 @@ async function start(options: StartOptions): Promise<void> {
       server = await startServer({
         store, host: HOST, port: options.port, log: (line) => process.stderr.write(`${line}\n`),
         exportDirectory: join(home, 'exports'),
+        uploadDirectory: join(home, 'uploads'),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

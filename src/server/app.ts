@@ -23,6 +23,7 @@ import { SEARCH_LIST_MAX_BODY_BYTES, SEARCH_LIST_PATH, searchListRoutes } from '
 import { alertRoutes } from './routes/alerts.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { discoverRoutes } from './routes/discover.ts';
+import { INGEST_PATH, operationRoutes } from './routes/operations.ts';
 
 export type AppOptions = {
   store: Store;
@@ -32,6 +33,10 @@ export type AppOptions = {
   log?: (line: string) => void;
   /** Where case exports are written (see ServerDeps). */
   exportDirectory?: string;
+  /** Where uploaded files to ingest are kept (see ServerDeps); absent: no uploads. */
+  uploadDirectory?: string;
+  /** The largest upload taken (see ServerDeps). */
+  uploadMaxBytes?: number;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -41,6 +46,8 @@ const PUBLIC_PATHS = new Set([`${API_PREFIX}/auth/login`]);
 const MAX_BODY_BYTES = 64 * 1024;
 /** The routes whose bodies may be larger. */
 const LARGE_BODY_BYTES = new Map([[`${API_PREFIX}${SEARCH_LIST_PATH}`, SEARCH_LIST_MAX_BODY_BYTES]]);
+// Hono's bodyLimit holds a body sent without Content-Length in memory: an upload streams to disk and counts its own bytes
+const STREAMED_BODY_PATHS = new Set([`${API_PREFIX}${INGEST_PATH}`]);
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'";
 
@@ -51,6 +58,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     secureCookies: options.secureCookies ?? false,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     ...(options.exportDirectory ? { exportDirectory: options.exportDirectory } : {}),
+    ...(options.uploadDirectory ? { uploadDirectory: options.uploadDirectory } : {}),
+    ...(options.uploadMaxBytes === undefined ? {} : { uploadMaxBytes: options.uploadMaxBytes }),
   };
   const app = newRouter();
   app.use('*', securityHeaders);
@@ -62,7 +71,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   });
   const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
   const largeBodyLimits = new Map([...LARGE_BODY_BYTES].map(([path, bytes]) => [path, limitBody(bytes)]));
-  app.use(`${API_PREFIX}/*`, (c, next) => (largeBodyLimits.get(c.req.path) ?? defaultBodyLimit)(c, next));
+  app.use(`${API_PREFIX}/*`, (c, next) => (STREAMED_BODY_PATHS.has(c.req.path) ? next() : (largeBodyLimits.get(c.req.path) ?? defaultBodyLimit)(c, next)));
   const requireSession = authenticate(deps);
   app.use(`${API_PREFIX}/*`, (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireSession(c, next)));
 
@@ -79,6 +88,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, alertRoutes(deps));
   app.route(API_PREFIX, caseRoutes(deps));
   app.route(API_PREFIX, discoverRoutes(deps));
+  app.route(API_PREFIX, operationRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'the token from POST /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -12,6 +12,10 @@ export type ServerDeps = {
   log: (line: string) => void;
   /** Where case exports are written (inside the Lode home: they are evidence); absent: no exports. */
   exportDirectory?: string;
+  /** Where uploaded files to ingest are kept, by SHA-256 (inside the Lode home: they are evidence); absent: no uploads. */
+  uploadDirectory?: string;
+  /** The largest upload taken (default INGEST_MAX_BODY_BYTES). */
+  uploadMaxBytes?: number;
 };
 
 export type Caller = {

@@ -40,7 +40,7 @@ export async function startTestServer(): Promise<TestServer> {
     for (const d of u.grants) await store.grant(u.name, 'dataset', d, 'root');
   }
   const clock = { ms: Date.now() };
-  const server = await startServer({ store, host: '127.0.0.1', port: 0, now: () => new Date(clock.ms), log: () => {}, exportDirectory: join(dir, 'exports') });
+  const server = await startServer({ store, host: '127.0.0.1', port: 0, now: () => new Date(clock.ms), log: () => {}, exportDirectory: join(dir, 'exports'), uploadDirectory: join(dir, 'uploads') });
   return { ...server, store, clock };
 }
 
