@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/listen.ts';
-import { getJson, login, startTestServer, type Login, type TestServer } from './server-fixture.ts';
+import { getJson, login, startTestServer, type Login, type TestServer, sendJson } from './server-fixture.ts';
 import { message, temporaryDirectory } from '../fixtures.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -31,13 +31,7 @@ before(async () => {
 });
 after(() => server.close());
 
-async function send<T = Record<string, unknown>>(method: string, path: string, who: Login | undefined, body?: unknown, base = api): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = who ? { authorization: `Bearer ${who.token}` } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const send = <T = Record<string, unknown>>(method: string, path: string, who: Login | undefined, body?: unknown, base = api) => sendJson<T>(`${base}${path}`, method, who, body);
 
 async function upload<T = IngestBody>(query: string, who: Login | undefined, bytes: Uint8Array | string, base = api): Promise<{ status: number; body: T }> {
   const response = await fetch(`${base}/ingest?${query}`, {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
-import { getJson, login, startTestServer, type Login, type TestServer } from './server-fixture.ts';
+import { getJson, login, startTestServer, type Login, type TestServer, sendJson } from './server-fixture.ts';
 import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -59,13 +59,7 @@ before(async () => {
 });
 after(() => server.close());
 
-async function send<T = Record<string, unknown>>(method: string, path: string, who: Login | undefined, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = who ? { authorization: `Bearer ${who.token}` } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${api}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const send = <T = Record<string, unknown>>(method: string, path: string, who: Login | undefined, body?: unknown) => sendJson<T>(`${api}${path}`, method, who, body);
 const get = <T = Record<string, unknown>>(path: string, who: Login) => getJson<T>(`${api}${path}`, who.token);
 const auditOf = async (actor: string, action: string) => (await get<AuditEvents>(`/audit?actor=${actor}&action=${action}&limit=1000`, aud)).body.events;
 

@@ -61,3 +61,12 @@ export async function getJson<T = Record<string, unknown>>(url: string, token: s
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
 }
+
+/** A request with a bearer token and an optional JSON body; the JSON answer (or undefined) and the status. */
+export async function sendJson<T = Record<string, unknown>>(url: string, method: string, who: Login | undefined, body?: unknown): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = who ? { authorization: `Bearer ${who.token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
