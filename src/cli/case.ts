@@ -34,7 +34,7 @@ export const caseCommand: Command = {
     query: { type: 'string', short: 'q', description: 'add every hit of this query (add)', valueName: 'Q' },
     dataset: { type: 'string', short: 'd', description: 'the dataset of --query/--wordlist', valueName: 'D' },
     wordlist: { type: 'string', description: 'add every message with a word of this file (add)', valueName: 'FILE' },
-    tag: { type: 'string', short: 't', multiple: true, description: 'tag the added items (add; repeatable)', valueName: 'T' },
+    tag: { type: 'string', short: 't', multiple: true, description: 'tag the added items (add; repeatable; adding a linked item again adds the tags)', valueName: 'T' },
     on: { type: 'string', description: 'the item a note is about (note)', valueName: 'ITEM' },
     translation: { type: 'boolean', description: 'the note is a translation by hand of the item (note)' },
     out: { type: 'string', short: 'o', description: 'directory to export into, new or empty (export)', valueName: 'DIR' },

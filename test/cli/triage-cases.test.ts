@@ -133,6 +133,8 @@ test('a case links evidence, records its queries, and exports a bundle whose man
   assert.ok(added.added >= 2);
   const target = alerts.find((a) => a.item.ref === 't-1')!.item.id;
   lode(home, 'case', 'add', 'op-kevin', target);
+  // adding a linked item again adds its tags, never a second item
+  lode(home, 'case', 'add', 'op-kevin', 'account:encro/tapeworm', '--tag', 'checked');
   lode(home, 'case', 'note', 'op-kevin', 'Kevin is known to the unit', '--json');
   lode(home, 'case', 'note', 'op-kevin', 'that rat Kevin has to go, he betrayed us', '--on', target, '--translation');
 
@@ -142,6 +144,8 @@ test('a case links evidence, records its queries, and exports a bundle whose man
   assert.deepEqual((shown.queries as { kind: string; text: string; hits: number }[]).map((q) => [q.kind, q.hits]), [['query', 1], ['wordlist', 1]]);
   assert.ok((shown.entities as { type: string; value: string }[]).some((e) => e.type === 'phone' && e.value === '+31612345678'));
   assert.ok((shown.accounts as { handle: string }[]).some((a) => a.handle === 'tapeworm'));
+  const accountItems = (shown.items as { kind: string; tags: string[] }[]).filter((i) => i.kind === 'account');
+  assert.deepEqual(accountItems.map((i) => i.tags), [['urgent', 'checked']]);
   assert.equal((shown.annotations as unknown[]).length, 2);
   assert.ok((shown.timeline as { kind: string }[]).some((t) => t.kind === 'annotation'));
 
