@@ -1,6 +1,6 @@
 // `lode alerts` (the triage queue, highest score first) and `lode alert ID ...` (work one alert:
 // acknowledge, escalate, dismiss, assign, note). Listing is a read of evidence and is audited.
-import { ALERT_KINDS, ALERT_STATUSES, type Alert, type AlertStatus } from '../model/triage.ts';
+import { ALERT_KINDS, ALERT_STATUSES, OPEN_ALERT_STATUSES, type Alert, type AlertStatus } from '../model/triage.ts';
 import type { AlertChange } from '../store/store.ts';
 import { cliActor } from './audit.ts';
 import { UsageError, UserError, integerOption, stringOption, withAuditedRead, withStore, writeJson, type Command } from './command.ts';
@@ -27,7 +27,7 @@ export const alertsCommand: Command = {
   async run(args, io) {
     const kind = enumOption(args.values.kind, ALERT_KINDS, 'kind');
     const statusText = stringOption(args, 'status') ?? 'open';
-    const status: AlertStatus | readonly AlertStatus[] | undefined = statusText === 'open' ? OPEN_STATUSES
+    const status: AlertStatus | readonly AlertStatus[] | undefined = statusText === 'open' ? OPEN_ALERT_STATUSES
       : statusText === 'all' ? undefined : enumOption(statusText, ALERT_STATUSES, 'status');
     const limit = integerOption(args, 'limit', 20, 1, 10_000);
     const offset = integerOption(args, 'offset', 0);
@@ -83,8 +83,6 @@ export const alertCommand: Command = {
     return 0;
   },
 };
-
-export const OPEN_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'escalated'];
 
 function enumOption<T extends string>(value: unknown, allowed: readonly T[], name: string): T | undefined {
   if (value === undefined) return undefined;

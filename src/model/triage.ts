@@ -7,6 +7,9 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['new', 'acknowledged', 'escalated', 'dismissed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
+/** The queue an analyst works: everything not dismissed. */
+export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'escalated'];
+
 /** A message as a triage scorer reads it (in time order, at ingest or when re-scoring). */
 export type TriageMessage = {
   id: string;

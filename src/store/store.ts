@@ -13,6 +13,7 @@ import type { AccountLink, AccountRef, LinkStatus, ProposedLink } from '../model
 import type { FoundEntity } from '../ingest/prepare.ts';
 import type { Alert, AlertKind, AlertStatus, TriageFinding, Watchlist } from '../model/triage.ts';
 import type { Annotation, Case, CaseItem, CaseItemKind, CaseQuery, CaseStatus } from '../model/cases.ts';
+import type { DiscoveryMessage } from '../model/discovery.ts';
 import type {
   AuditEvent, AuditVerification, Grant, LegalScope, PrivilegeDecision, PrivilegedIdentifier, PrivilegedKind, Role, Session, User, UserWithSecret, Viewer,
 } from '../model/security.ts';
@@ -263,7 +264,7 @@ export interface Store {
   // ---- case discovery (src/analyze/discover)
 
   /** Messages of a dataset in time order with entities and threat scores, streamed in chunks. */
-  discoveryMessages(dataset: string, viewer?: Viewer): AsyncIterable<DiscoveryRow>;
+  discoveryMessages(dataset: string, viewer?: Viewer): AsyncIterable<DiscoveryMessage>;
   /**
    * Replaces the stored candidates of a dataset for one view: 'all' for a run that saw the whole
    * dataset, a user's name for a run limited by what that user may see.
@@ -334,12 +335,6 @@ export type NewWatchlist = { name: string; query?: string; entities?: Record<str
 export type WatchlistRun = { checked: number; raised: number; watchlists: { name: string; matched: number; raised: number }[] };
 
 export type NewCase = { name: string; title?: string; description?: string; candidate?: string };
-
-export type DiscoveryRow = {
-  id: string; tsMs: number; dataset: string; from: string; to: string[]; body: string; lang?: string;
-  entities: { type: string; value: string }[];
-  threat?: number;
-};
 
 export type Occurrence = { messages: number; datasets: string[]; firstSeen?: string; lastSeen?: string; examples: string[] };
 

@@ -1,20 +1,7 @@
 // The vocabulary of case discovery: what it reads (one message with what the store knows about
 // it) and what it proposes (a candidate case with the evidence for it and why it ranks where it does).
 
-/** One message as discovery reads it: the store's message, its entity mentions, its triage score. */
-export type DiscoveryMessage = {
-  id: string;
-  tsMs: number;
-  dataset: string;
-  from: string;
-  to: readonly string[];
-  body: string;
-  lang?: string;
-  /** From the store's mentions (normalised values, as `lode entities` lists them). */
-  entities: readonly { type: string; value: string }[];
-  /** Triage threat-to-life score 0..1, when known. */
-  threat?: number;
-};
+export type { DiscoveryMessage } from '../../model/discovery.ts';
 
 export type CandidateTopic = { topic: string; count: number; terms: string[] };
 export type CandidateAccount = { handle: string; messages: number };

@@ -3,15 +3,13 @@
 // privilege, and one the caller may not see is answered like one that does not exist.
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { jsonBody, newRouter } from '../router.ts';
-import { ALERT_KINDS, ALERT_STATUSES, type AlertStatus } from '../../model/triage.ts';
+import { ALERT_KINDS, ALERT_STATUSES, OPEN_ALERT_STATUSES } from '../../model/triage.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
 import { allowedDatasets, evidenceScope, mayRead, viewerOf } from '../access.ts';
 import { recordAction } from '../audit.ts';
 import { parseQuery } from '../../search/parse.ts';
 import { watchlistEntities } from '../../triage/watchlist-entry.ts';
-
-const OPEN: readonly AlertStatus[] = ['new', 'acknowledged', 'escalated'];
 
 const ReasonSchema = z.object({
   signal: z.string(), text: z.string(), start: z.number().int().optional(), end: z.number().int().optional(), weight: z.number(), item: z.string().optional(),
@@ -115,7 +113,7 @@ export function alertRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const { kind, status, dataset, assignee, limit, offset } = c.req.valid('query');
     if (dataset !== undefined && !mayRead(scope, dataset)) throw new ApiError(404, 'not_found', `no dataset "${dataset}"`);
     const result = await deps.store.alerts({
-      kind, status: status === 'open' ? OPEN : status === 'all' ? undefined : status, dataset, assignee,
+      kind, status: status === 'open' ? OPEN_ALERT_STATUSES : status === 'all' ? undefined : status, dataset, assignee,
       datasets: allowedDatasets(scope), viewer: viewerOf(caller.user), limit, offset,
     });
     await recordAction(deps, c, 'alerts.view', dataset, { kind, status, total: result.total, shown: result.alerts.map((a) => a.id) });

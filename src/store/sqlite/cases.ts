@@ -3,7 +3,8 @@
 import type { Annotation, Case, CaseItem, CaseItemKind, CaseQuery, CaseStatus } from '../../model/cases.ts';
 import type { Viewer } from '../../model/security.ts';
 import type { Alert } from '../../model/triage.ts';
-import type { DiscoveryRow, NewCase } from '../store.ts';
+import type { NewCase } from '../store.ts';
+import type { DiscoveryMessage } from '../../model/discovery.ts';
 import { alert } from './triage.ts';
 import { visibilityConditions } from './scope.ts';
 import type { SqliteStore } from './sqlite-store.ts';
@@ -166,7 +167,7 @@ export function toolrunsOf(s: SqliteStore, keys: readonly number[]): { component
 const DISCOVERY_CHUNK = 20_000;
 
 /** Messages (not notes) of a dataset in time order with their entities and threat score, read in chunks. */
-export async function* discoveryRows(s: SqliteStore, dataset: string, viewer?: Viewer): AsyncGenerator<DiscoveryRow> {
+export async function* discoveryRows(s: SqliteStore, dataset: string, viewer?: Viewer): AsyncGenerator<DiscoveryMessage> {
   const datasetRow = s.sql('SELECT id FROM datasets WHERE name = ?').get(dataset);
   if (!datasetRow) return;
   const visible = visibilityConditions(s, viewer).map((w) => ` AND ${w}`).join('');
