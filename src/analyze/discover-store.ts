@@ -4,7 +4,8 @@
 // never join messages of two datasets.
 import type { Viewer } from '../model/security.ts';
 import type { Store } from '../store/store.ts';
-import { THREAT_ALERT_THRESHOLD } from '../triage/scorer.ts';
+// from threat.ts, not scorer.ts: the scorer parses the lexicons when loaded, which discovery does not need
+import { THREAT_ALERT_THRESHOLD } from '../triage/threat.ts';
 import { DISCOVERY_COMPONENT, DISCOVERY_VERSION, discoverCasesAsync, type CandidateCase } from './discover/discover.ts';
 
 export const DISCOVERY_TOOLRUN = { component: DISCOVERY_COMPONENT, version: DISCOVERY_VERSION };

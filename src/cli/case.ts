@@ -6,7 +6,6 @@ import type { Annotation, CaseItemKind } from '../model/cases.ts';
 import { caseContents, type CaseContents } from '../cases/bundle.ts';
 import { CaseItemError, queryItems, resolveItem, wordListQuery, type ItemRef } from '../cases/case-items.ts';
 import { isCandidateSummary, openCase, OpenCaseError } from '../cases/open-case.ts';
-import { exportCase } from '../cases/export/export-case.ts';
 import { formatQueryError, QuerySyntaxError } from '../search/parse.ts';
 import { cliActor } from './audit.ts';
 import { UsageError, UserError, stringOption, withStore, writeJson, type CliIO, type Command, type ParsedCommand } from './command.ts';
@@ -213,6 +212,8 @@ async function exportCommand(args: ParsedCommand, io: CliIO, name: string): Prom
   const actor = cliActor(io);
   const result = await withStore(args, io, async (store) => {
     const contents = await contentsOrFail(store, name, actor);
+    // pdfkit and the report code load only for an export, not for every case command
+    const { exportCase } = await import('../cases/export/export-case.ts');
     let exported;
     try {
       exported = await exportCase(contents, resolve(out), { formats: format === 'all' ? ['bundle', 'ftm'] : [format as 'bundle' | 'ftm'] });
