@@ -15,6 +15,13 @@ export type AttachmentRef = { name?: string; mime?: string; sha256?: string; siz
 /** A handset: its IMEI and model, and from when it was used when the source says so. */
 export type DeviceRef = { imei?: string; model?: string; since?: string };
 
+/**
+ * The key of a site account's `extra` that says which of its columns held the e-mail, phone, IP,
+ * postal address, registration time and birth date (`{"email": "mail", "ip": "last_ip"}`), as the
+ * site-database mapping named them. Not a name a MySQL column carries, so no column is overwritten.
+ */
+export const ACCOUNT_ROLES_KEY = 'lode:roles';
+
 /** A user of a platform as the source describes them. */
 export type AccountRecord = {
   kind: 'account';

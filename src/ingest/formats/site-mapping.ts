@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createMD4 } from 'hash-wasm';
-import type { AccountRecord, EventRecord, ExposureRecord, Location, ReadItem } from '../../model/records.ts';
+import { ACCOUNT_ROLES_KEY, type AccountRecord, type EventRecord, type ExposureRecord, type Location, type ReadItem } from '../../model/records.ts';
 import { parseLooseTimestamp } from '../timestamps.ts';
 import { FormatError } from './format.ts';
 import { recogniseHashType } from './password-hash.ts';
@@ -355,6 +355,9 @@ function accountItems(context: SiteContext, mapping: AccountTableMapping, row: S
   });
   const flags = context.isProposed ? ['mapping-proposed'] : [];
   if (flags.length > 0) extra.flags = flags;
+  // a site's own column may be called "roles": a name no MySQL column carries keeps both
+  const roles = accountRoles(mapping, cell);
+  if (roles) extra[ACCOUNT_ROLES_KEY] = roles;
   const account: AccountRecord = { kind: 'account', platform: context.platform, handle, name: cell(mapping.name), extra };
   const items: ReadItem[] = [{ kind: 'record', record: account, location: row.location }];
   const email = cell(mapping.email)?.trim().toLowerCase();
@@ -365,6 +368,18 @@ function accountItems(context: SiteContext, mapping: AccountTableMapping, row: S
     items.push({ kind: 'record', record: exposure, location: { line: row.location.line, offset: row.location.offset + 1 } });
   }
   return items;
+}
+
+/** The account roles this row fills, by column: what reads a site's contact details (campaigns) need to know. */
+const ROLE_FIELDS = ['email', 'phone', 'ip', 'address', 'ts', 'date_of_birth'] as const;
+
+function accountRoles(mapping: AccountTableMapping, cell: CellReader): Partial<Record<(typeof ROLE_FIELDS)[number], string>> | undefined {
+  const roles: Partial<Record<(typeof ROLE_FIELDS)[number], string>> = {};
+  for (const role of ROLE_FIELDS) {
+    const column = mapping[role];
+    if (column !== undefined && cell(column) !== undefined) roles[role] = column;
+  }
+  return Object.keys(roles).length > 0 ? roles : undefined;
 }
 
 function exposureOf(context: SiteContext, mapping: AccountTableMapping, cell: CellReader, email: string, handle: string, flags: string[]): ExposureRecord {

@@ -11,7 +11,7 @@ import { AccountKeyIndex, proposeMapping, siteTimestamp } from '../../../src/ing
 import { parseLooseTimestamp } from '../../../src/ingest/timestamps.ts';
 import { csv } from '../../../src/ingest/formats/csv.ts';
 import { lodeJsonl } from '../../../src/ingest/formats/lode-jsonl.ts';
-import type { ReadItem } from '../../../src/model/records.ts';
+import { ACCOUNT_ROLES_KEY, type ReadItem } from '../../../src/model/records.ts';
 import { count, openTestStore, temporaryDirectory } from '../../fixtures.ts';
 
 // -- a dump writer, as mysqldump escapes --------------------------------------------------------
@@ -358,6 +358,10 @@ test('an explicit mapping is used as given; a mapping naming a missing column is
   const records = (await readAll(file, mapping)).flatMap((i) => (i.kind === 'record' ? [i.record] : []));
   assert.deepEqual(records.filter((r) => r.kind === 'account').map((r) => [r.platform, r.handle, r.extra?.flags]), [
     ['darkforum', 'alpha', undefined], ['darkforum', 'bravo', undefined], ['darkforum', 'charlie', undefined],
+  ]);
+  // which column held the e-mail and the registration time, for whoever reads contact details later
+  assert.deepEqual(records.filter((r) => r.kind === 'account').map((r) => r.extra?.[ACCOUNT_ROLES_KEY]), [
+    { email: 'mail', ts: 'joindate' }, { ts: 'joindate' }, { email: 'mail' },
   ]);
   assert.deepEqual(records.filter((r) => r.kind === 'event').map((r) => [r.account, r.fields.query]), [
     ['bravo', 'fentanyl bulk'], ['(none)', "how to 'launder'"], ['alpha', 'glock 19'],
