@@ -36,6 +36,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'triage', load: async () => (await import('./watchlist.ts')).triageCommand },
   { name: 'discover', load: async () => (await import('./discover.ts')).discoverCommand },
   { name: 'case', load: async () => (await import('./case.ts')).caseCommand },
+  { name: 'campaign', load: async () => (await import('./campaign.ts')).campaignCommand },
+  { name: 'check', load: async () => (await import('./check.ts')).checkCommand },
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
 ];
 

@@ -4,34 +4,62 @@ import { hashPassword, newPassword } from '../security/passwords.ts';
 import { startServer } from '../server/listen.ts';
 import type { Store } from '../store/store.ts';
 import { join } from 'node:path';
-import { homeDirectory } from '../main.ts';
-import { UserError, integerOption, stringOption, withStore, type CliIO, type Command } from './command.ts';
+import { readFile } from 'node:fs/promises';
+import { homeDirectory, openPublicCheck, StoreSettingsError } from '../main.ts';
+import { UsageError, UserError, integerOption, stringOption, withStore, type CliIO, type Command } from './command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) until Ctrl-C.',
-  usage: 'serve [--port P] [--host ADDRESS] [--secure-cookies]',
+  usage: 'serve [--port P] [--host ADDRESS] [--secure-cookies] [--smtp URL --mail-from ADDR]',
   details: [
     'Listens on 127.0.0.1:8080 unless told otherwise. On a store without users it creates "admin"',
     'with a random password, printed once on stderr.',
     'Behind an HTTPS proxy, pass --secure-cookies so session cookies are only ever sent over TLS.',
+    'Public, without a login: the victim check page /check (its mails go out through --smtp, or LODE_SMTP,',
+    'from --mail-from, or LODE_MAIL_FROM), the password range API /range/PREFIX and /api/v3/breaches, all',
+    'answered from the public database that `lode check publish` fills. The same --smtp sends campaign e-mails.',
   ].join('\n'),
   options: {
     port: { type: 'string', short: 'p', description: 'port (default 8080; 0 picks a free one)', valueName: 'P' },
     host: { type: 'string', description: 'address to listen on (default 127.0.0.1)', valueName: 'ADDRESS' },
     'secure-cookies': { type: 'boolean', description: 'mark cookies Secure (__Host- names): for HTTPS' },
+    smtp: { type: 'string', description: 'mail server for the check and campaigns: smtp://user:pass@host:587 (or LODE_SMTP)', valueName: 'URL' },
+    'smtp-ca': { type: 'string', description: 'PEM file of the CA that signed the mail server\'s certificate', valueName: 'FILE' },
+    'mail-from': { type: 'string', description: 'the From: of the check\'s and campaigns\' mails (or LODE_MAIL_FROM)', valueName: 'ADDR' },
+    organisation: { type: 'string', description: 'who the check\'s mails are from, by name (or LODE_ORGANISATION)', valueName: 'NAME' },
   },
   positionals: { min: 0, max: 0, names: '' },
   async run(args, io) {
     const port = integerOption(args, 'port', 8080, 0, 65_535);
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     const secureCookies = args.values['secure-cookies'] === true;
+    const smtpUrl = stringOption(args, 'smtp') ?? io.env.LODE_SMTP;
+    const mailFrom = stringOption(args, 'mail-from') ?? io.env.LODE_MAIL_FROM;
+    if (smtpUrl && !mailFrom) throw new UsageError('--mail-from ADDR (or LODE_MAIL_FROM) is needed with --smtp: the address mails come from');
+    const caFile = stringOption(args, 'smtp-ca');
+    const settings = { home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env };
     await withStore(args, io, async (store) => {
       await ensureAdmin(store, io);
+      let check;
+      try {
+        check = await openPublicCheck(settings, {
+          ...(smtpUrl ? { smtp: { url: smtpUrl, ...(caFile ? { ca: await readFile(caFile, 'utf8') } : {}) } } : {}),
+          from: mailFrom, organisation: stringOption(args, 'organisation') ?? io.env.LODE_ORGANISATION,
+          log: (line) => io.stderr.write(`lode serve: ${line}\n`),
+          onNotified: async (event) => {
+            await store.appendAudit({ actor: 'public check', action: 'check.notified', details: { digest: event.digest, breaches: event.breaches, language: event.language } });
+          },
+        });
+      } catch (error) {
+        if (error instanceof StoreSettingsError || (error as Error).name === 'SmtpUrlError') throw new UserError((error as Error).message);
+        throw error;
+      }
       let server;
       try {
         server = await startServer({
           store, host, port, secureCookies, log: (line) => io.stderr.write(`${line}\n`),
+          check: check.service, checkIndex: check.index, ...(check.mailer && mailFrom ? { mailer: check.mailer, mailFrom } : {}),
           // exports are evidence: they stay in the home, beside the store
           exportDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'exports'),
           uploadDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'uploads'),
@@ -43,8 +71,10 @@ export const serveCommand: Command = {
       if (!isLoopback(host) && !secureCookies) {
         io.stderr.write('lode serve: warning: listening beyond this machine without --secure-cookies; put it behind HTTPS\n');
       }
+      if (!check.mailer) io.stderr.write('lode serve: no --smtp: the check page and campaign e-mails cannot send mail\n');
       await stopped(io.signal);
       await server.close();
+      await check.close();
       io.stderr.write('lode serve: stopped\n');
     });
     return 0;

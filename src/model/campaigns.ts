@@ -104,7 +104,7 @@ export type Reoffence = {
   /** What matched: email:ADDRESS, phone:E164 or handle:NAME (same platform). */
   matched: string;
   lastActive?: string;
-  /** Whether that activity came after the recipient was contacted (or its time is unknown). */
+  /** Whether the recipient had been contacted (letter or e-mail sent) and was active there after that, or at an unknown time. */
   afterContact: boolean;
   foundAt: string;
 };
@@ -116,9 +116,23 @@ export type Recipient = CampaignPerson & {
   status: RecipientStatus;
   statusAt: string;
   talk?: { at: string; place?: string };
+  /** When the first letter or e-mail was sent. */
+  contactedAt?: string;
   letter?: LetterRecord;
   email?: EmailRecord;
   reoffences: Reoffence[];
+};
+
+/** Who sends a campaign's letters and e-mails: the letterhead and the signature. */
+export type CampaignSender = { organisation: string; unit?: string; address?: string; phone?: string; email?: string; signatory?: string };
+
+/** How a campaign's letters and e-mails read; set at creation and changed with `lode campaign configure`. */
+export type CampaignSettings = {
+  /** The site's name as letters write it (default: the dataset's platform). */
+  site?: string;
+  sender?: CampaignSender;
+  /** Replaces the shipped legal paragraph of the campaign's language. */
+  legalText?: string;
 };
 
 export type Campaign = {
@@ -131,6 +145,7 @@ export type Campaign = {
   language: string;
   /** The prefix of its recipients' references. */
   code: string;
+  settings: CampaignSettings;
   createdBy: string;
   createdAt: string;
 };

@@ -24,6 +24,10 @@ import { alertRoutes } from './routes/alerts.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { discoverRoutes } from './routes/discover.ts';
 import { INGEST_PATH, operationRoutes } from './routes/operations.ts';
+import { CHECK_PATHS, publicCheckRoutes, publicPages } from './routes/public-check.ts';
+import type { CheckService } from '../breachcheck/check-service.ts';
+import type { PublicCheckIndex } from '../breachcheck/check-index.ts';
+import type { Mailer } from '../mail/mailer.ts';
 
 export type AppOptions = {
   store: Store;
@@ -37,11 +41,21 @@ export type AppOptions = {
   uploadDirectory?: string;
   /** The largest upload taken (see ServerDeps). */
   uploadMaxBytes?: number;
+  /** The public check and its database (see ServerDeps). */
+  check?: CheckService;
+  checkIndex?: PublicCheckIndex;
+  /** The built web pages (default web/dist). */
+  webDist?: string;
+  /** Sends campaign e-mails (see ServerDeps). */
+  mailer?: Mailer;
+  mailFrom?: string;
+  /** Checks and challenges per client address in 15 minutes (defaults in routes/public-check.ts). */
+  checkLimits?: { checks: number; challenges: number };
 };
 
 export const API_PREFIX = '/api/v1';
 /** Routes under the API prefix that answer without a session. */
-const PUBLIC_PATHS = new Set([`${API_PREFIX}/auth/login`]);
+const PUBLIC_PATHS = new Set([`${API_PREFIX}/auth/login`, ...CHECK_PATHS.map((p) => `${API_PREFIX}${p}`)]);
 // JSON bodies of this API are a few fields; anything larger is not a request we serve
 const MAX_BODY_BYTES = 64 * 1024;
 /** The routes whose bodies may be larger. */
@@ -60,6 +74,11 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     ...(options.exportDirectory ? { exportDirectory: options.exportDirectory } : {}),
     ...(options.uploadDirectory ? { uploadDirectory: options.uploadDirectory } : {}),
     ...(options.uploadMaxBytes === undefined ? {} : { uploadMaxBytes: options.uploadMaxBytes }),
+    ...(options.check ? { check: options.check } : {}),
+    ...(options.checkIndex ? { checkIndex: options.checkIndex } : {}),
+    ...(options.webDist ? { webDist: options.webDist } : {}),
+    ...(options.mailer && options.mailFrom ? { mailer: options.mailer, mailFrom: options.mailFrom } : {}),
+    ...(options.checkLimits ? { checkLimits: options.checkLimits } : {}),
   };
   const app = newRouter();
   app.use('*', securityHeaders);
@@ -89,6 +108,8 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, caseRoutes(deps));
   app.route(API_PREFIX, discoverRoutes(deps));
   app.route(API_PREFIX, operationRoutes(deps));
+  app.route(API_PREFIX, publicCheckRoutes(deps));
+  app.route('/', publicPages(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'the token from POST /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
@@ -123,6 +144,7 @@ const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('X-Frame-Options', 'DENY');
   c.header('Referrer-Policy', 'no-referrer');
   c.header('Cross-Origin-Opener-Policy', 'same-origin');
-  c.header('Cross-Origin-Resource-Policy', 'same-origin');
+  // the public range API and breach list set their own (cross-origin): password managers call them from anywhere
+  if (!c.res.headers.has('Cross-Origin-Resource-Policy')) c.header('Cross-Origin-Resource-Policy', 'same-origin');
   if (c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');
 };

@@ -2,6 +2,9 @@
 // middleware learned about the caller.
 import type { Grant, User } from '../model/security.ts';
 import type { Store } from '../store/store.ts';
+import type { CheckService } from '../breachcheck/check-service.ts';
+import type { PublicCheckIndex } from '../breachcheck/check-index.ts';
+import type { Mailer } from '../mail/mailer.ts';
 
 export type ServerDeps = {
   store: Store;
@@ -16,6 +19,17 @@ export type ServerDeps = {
   uploadDirectory?: string;
   /** The largest upload taken (default INGEST_MAX_BODY_BYTES). */
   uploadMaxBytes?: number;
+  /** The public check (page, mail, range API); absent: those routes answer 503. */
+  check?: CheckService;
+  /** The public service's database, for the published datasets (HIBP v3 metadata). */
+  checkIndex?: PublicCheckIndex;
+  /** Where the built web pages are (default web/dist). */
+  webDist?: string;
+  /** Sends campaign e-mails from the workbench; absent: the workbench says to use the CLI or start with --smtp. */
+  mailer?: Mailer;
+  mailFrom?: string;
+  /** Checks and challenges per client address in 15 minutes (defaults in routes/public-check.ts). */
+  checkLimits?: { checks: number; challenges: number };
 };
 
 export type Caller = {

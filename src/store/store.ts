@@ -1,7 +1,7 @@
 // The boundary between Lode and its databases. Commands and domain code talk to this interface
 // only; `sqlite/` implements it on node:sqlite, and a PostgreSQL store implements the same
 // promises so callers never change. Differences between stores live behind it, not around it.
-import type { Location } from '../model/records.ts';
+import type { ExposureRecord, Location } from '../model/records.ts';
 import type { Dataset, DatasetSummary, QuarantineEntry, Source, StoredMessage } from '../model/items.ts';
 import type { QueryNode } from '../search/ast.ts';
 import type { SearchResult, SearchSort } from '../model/search.ts';
@@ -14,6 +14,9 @@ import type { FoundEntity } from '../ingest/prepare.ts';
 import type { Alert, AlertKind, AlertStatus, TriageFinding, Watchlist } from '../model/triage.ts';
 import type { Annotation, Case, CaseItem, CaseItemKind, CaseQuery, CaseStatus } from '../model/cases.ts';
 import type { DiscoveryMessage } from '../model/discovery.ts';
+import type {
+  Campaign, CampaignCriteria, CampaignPerson, CampaignSettings, CampaignSummary, EmailRecord, LetterRecord, Recipient, RecipientAccount, RecipientHistoryEntry, RecipientStatus,
+} from '../model/campaigns.ts';
 import type {
   AuditEvent, AuditVerification, Grant, LegalScope, PrivilegeDecision, PrivilegedIdentifier, PrivilegedKind, Role, Session, User, UserWithSecret, Viewer,
 } from '../model/security.ts';
@@ -273,6 +276,39 @@ export interface Store {
   /** Stored candidates of a view, best first; with `datasets`, only theirs. */
   candidates(view: string, datasets?: readonly string[]): Promise<{ id: string; dataset: string; rank: number; candidate: unknown; foundAt: string }[]>;
 
+  // ---- intervention campaigns (src/campaigns)
+
+  /**
+   * A page of a dataset's accounts (by id, after `afterId`) with their exposures' identifiers,
+   * their person (confirmed links) and, with `events`, their events; what `viewer` may not see of
+   * the dataset's accounts (privileged parties, a warrant's named handles and window) is left out.
+   * `lastActiveMs`: the newest event or sent message. With `ids`, only those accounts.
+   */
+  siteAccounts(query: SiteAccountQuery): Promise<SiteAccount[]>;
+  /** Stores a campaign with its recipients, in the given order; undefined when the name is taken. */
+  createCampaign(campaign: NewCampaign, people: readonly (CampaignPerson & { reference: string })[]): Promise<Campaign | undefined>;
+  /** Campaigns with their counts by status, newest first; with `datasets`, only campaigns on those. */
+  campaigns(datasets?: readonly string[]): Promise<CampaignSummary[]>;
+  findCampaign(name: string): Promise<Campaign | undefined>;
+  /** Replaces a campaign's title and settings; undefined without such a campaign. */
+  configureCampaign(name: string, change: { title?: string; language?: string; settings: CampaignSettings }): Promise<Campaign | undefined>;
+  /** Recipients by reference order; filtered by status or reference. */
+  recipients(campaign: string, query?: { status?: RecipientStatus; reference?: string }): Promise<Recipient[]>;
+  /** Applies a change to one recipient and records it in its history in one transaction; undefined without such a recipient. */
+  updateRecipient(campaign: string, reference: string, change: RecipientChange, actor: string): Promise<Recipient | undefined>;
+  recipientHistory(campaign: string, reference: string): Promise<RecipientHistoryEntry[]>;
+  /** The recipient whose e-mail had this Message-ID (for bounces). */
+  recipientByMessageId(messageId: string): Promise<{ campaign: string; reference: string } | undefined>;
+  /** Per dataset, how many of its sources the campaign's re-offending check has read. */
+  reoffenceScans(campaign: string): Promise<Map<string, number>>;
+  /** Records what a re-offending check found (new matches only) and which sources it read; returns how many were new. */
+  saveReoffences(campaign: string, scanned: readonly { dataset: string; sources: number }[], found: readonly ReoffenceFound[]): Promise<number>;
+
+  // ---- the public check (src/breachcheck)
+
+  /** A page of a dataset's credential exposures by id, for publishing to the public check's own database. */
+  exposurePage(dataset: string, afterId: number, limit: number): Promise<(ExposureRecord & { id: number })[]>;
+
   /** Appends an event to the hash-chained audit log, atomically with respect to other writers. */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** Audit events, newest first, with the total matching the filters. */
@@ -377,3 +413,41 @@ export function addCounts(a: BatchCounts, b: BatchCounts): BatchCounts {
   for (const key of Object.keys(sum) as (keyof BatchCounts)[]) sum[key] += b[key];
   return sum;
 }
+
+export type SiteAccountQuery = { dataset: string; afterId: number; limit: number; events: boolean; ids?: readonly number[]; viewer?: Viewer };
+
+/** A site account as campaigns read it (Store.siteAccounts). */
+export type SiteAccount = {
+  id: number;
+  platform: string;
+  handle: string;
+  name?: string;
+  extra: Record<string, unknown>;
+  /** Identifiers of its credential exposures (mostly e-mail addresses), lower-cased. */
+  exposures: { identifier: string; type: string }[];
+  /** The person confirmed links put it in. */
+  personId?: number;
+  events: { type: string; tsMs?: number; fields: Record<string, unknown> }[];
+  lastActiveMs?: number;
+};
+
+export type NewCampaign = {
+  name: string; title?: string; dataset: string; criteria: CampaignCriteria; language: string; code: string; settings: CampaignSettings; createdBy: string;
+  toolrun: { component: string; version: string };
+};
+
+/** A change to a recipient. Every change with a status, a history label or a note is written to its history. */
+export type RecipientChange = {
+  status?: RecipientStatus;
+  /** When it happened (default: now). */
+  at?: string;
+  note?: string;
+  /** A history entry without a status change: a note, a bounce, or a step taken again (an e-mail sent after a talk was scheduled). */
+  label?: RecipientHistoryEntry['status'];
+  talk?: { at: string; place?: string };
+  letter?: LetterRecord;
+  email?: Partial<EmailRecord>;
+  details?: Record<string, unknown>;
+};
+
+export type ReoffenceFound = { recipientId: number; account: RecipientAccount; dataset: string; matched: string; lastActive?: string };

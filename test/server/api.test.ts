@@ -27,7 +27,7 @@ const search = (who: Login, q: string | Uint8Array, more = '') =>
   getJson<SearchBody>(`${api}/search?q=${encodeBytes(typeof q === 'string' ? Buffer.from(q, 'utf8') : q)}${more}`, who.token);
 
 describe('authentication', () => {
-  test('every route in the OpenAPI document but login refuses an unauthenticated request', async () => {
+  test('every route in the OpenAPI document but login and the public check refuses an unauthenticated request', async () => {
     const { status, body } = await getJson<OpenApiDocument>(`${api}/openapi.json`, root.token);
     assert.equal(status, 200);
     const routes = Object.entries(body.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
@@ -36,7 +36,7 @@ describe('authentication', () => {
       assert.ok(expected in body.paths, `${expected} is documented`);
     }
     const guarded = routes.filter((r) => !(Array.isArray(r.op.security) && r.op.security.length === 0));
-    assert.deepEqual(routes.filter((r) => !guarded.includes(r)).map((r) => r.path), ['/api/v1/auth/login']);
+    assert.deepEqual(routes.filter((r) => !guarded.includes(r)).map((r) => r.path).sort(), ['/api/v1/auth/login', '/api/v1/check', '/api/v1/check/challenge']);
     for (const { path, method } of [...guarded, { path: '/api/v1/openapi.json', method: 'get' }]) {
       const url = `${server.url}${path.replace(/\{[^}]+\}/g, 'x')}?q=kilo&dataset=zuid`;
       for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { cookie: 'lode_session=forged' }, { authorization: 'Basic cm9vdDpyb290' }]) {

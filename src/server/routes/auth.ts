@@ -7,7 +7,7 @@ import { newSecret, secretDigest } from '../../security/tokens.ts';
 import { ROLES } from '../../model/security.ts';
 import type { AppEnv, ServerDeps } from '../context.ts';
 import { ApiError, errorResponses } from '../errors.ts';
-import { FailureLimiter } from '../rate-limit.ts';
+import { WindowLimiter } from '../rate-limit.ts';
 import { SESSION_HOURS, checkSameOrigin, clearSessionCookies, clientAddress, csrfTokenFor, setSessionCookies } from '../session.ts';
 import { recordAction } from '../audit.ts';
 
@@ -53,8 +53,8 @@ const meRoute = createRoute({
 
 export function authRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
-  const byUser = new FailureLimiter({ maxFailures: FAILURES_PER_USER, windowMs: WINDOW_MS });
-  const byAddress = new FailureLimiter({ maxFailures: FAILURES_PER_ADDRESS, windowMs: WINDOW_MS });
+  const byUser = new WindowLimiter({ maxEvents: FAILURES_PER_USER, windowMs: WINDOW_MS });
+  const byAddress = new WindowLimiter({ maxEvents: FAILURES_PER_ADDRESS, windowMs: WINDOW_MS });
 
   app.openapi(loginRoute, async (c) => {
     checkSameOrigin(c);
@@ -72,8 +72,8 @@ export function authRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     // without a hash (unknown name) verifyPassword still spends one hash's time: timing tells nothing
     const isValid = await verifyPassword(password, user?.passwordHash);
     if (!user || !isValid || user.disabled) {
-      byUser.recordFailure(userKey, nowMs);
-      byAddress.recordFailure(address, nowMs);
+      byUser.record(userKey, nowMs);
+      byAddress.record(address, nowMs);
       await deps.store.appendAudit({ actor: username, action: 'login.failure', details: { address, reason: !user ? 'unknown user' : !isValid ? 'wrong password' : 'disabled' } });
       // one message for all three: the answer must not tell which names exist
       throw new ApiError(401, 'unauthenticated', 'wrong user name or password');

@@ -515,4 +515,82 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'intervention campaigns: recipients, letters, e-mails, history, re-offending',
+    sql: `
+      CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        title TEXT,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        -- JSON CampaignCriteria: how the recipients were selected, kept with the campaign
+        criteria TEXT NOT NULL,
+        language TEXT NOT NULL,
+        -- JSON CampaignSettings: site name, sender, legal text
+        settings TEXT NOT NULL DEFAULT '{}',
+        -- the prefix of the recipients' references
+        code TEXT NOT NULL UNIQUE,
+        toolrun_id INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- person: JSON CampaignPerson (accounts, identifiers, country evidence, activity) as selected
+      CREATE TABLE campaign_recipients (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        seq INTEGER NOT NULL,
+        reference TEXT NOT NULL UNIQUE,
+        person TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('selected', 'letter-generated', 'letter-sent', 'email-sent', 'talk-scheduled', 'talk-held', 'no-response')),
+        status_at TEXT NOT NULL,
+        talk_at TEXT,
+        talk_place TEXT,
+        -- JSON LetterRecord of the last generated letter
+        letter TEXT,
+        email_to TEXT,
+        email_state TEXT CHECK (email_state IN ('queued', 'sending', 'sent', 'failed', 'bounced')),
+        email_attempts INTEGER NOT NULL DEFAULT 0,
+        email_message_id TEXT,
+        email_error TEXT,
+        email_sent_at TEXT,
+        email_bounced_at TEXT,
+        email_bounce_reason TEXT,
+        UNIQUE (campaign_id, seq)
+      );
+      CREATE INDEX campaign_recipients_by_message_id ON campaign_recipients(email_message_id) WHERE email_message_id IS NOT NULL;
+      CREATE TABLE campaign_recipient_accounts (
+        recipient_id INTEGER NOT NULL REFERENCES campaign_recipients(id),
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        PRIMARY KEY (recipient_id, account_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE campaign_history (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER NOT NULL REFERENCES campaign_recipients(id),
+        status TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        note TEXT,
+        details TEXT
+      );
+      CREATE INDEX campaign_history_by_recipient ON campaign_history(recipient_id);
+      -- a recipient seen again in another dataset, with what matched
+      CREATE TABLE campaign_reoffences (
+        recipient_id INTEGER NOT NULL REFERENCES campaign_recipients(id),
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        dataset_id INTEGER NOT NULL,
+        matched TEXT NOT NULL,
+        last_active TEXT,
+        found_at TEXT NOT NULL,
+        PRIMARY KEY (recipient_id, account_id)
+      ) WITHOUT ROWID;
+      -- how many sources of each dataset the re-offending check has read, so it reads a dataset again only when it grew
+      CREATE TABLE campaign_scans (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        dataset_id INTEGER NOT NULL,
+        sources INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, dataset_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

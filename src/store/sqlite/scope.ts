@@ -57,6 +57,31 @@ export function visibilityConditions(s: SqliteStore, viewer: Viewer = LOCAL_OPER
   return where.map((w) => w.replace(/\bm\./g, `${alias}.`));
 }
 
+/**
+ * What of a dataset's accounts and the rows hanging on them (contacts, events, exposures) a
+ * viewer may see: a privileged party's account only privilege reviewers; under a warrant that
+ * names handles, only the named accounts for anyone but admins; under a time window, only events
+ * inside it. `shown(column)` and `window(column)` give ` AND ...` conditions (or nothing).
+ */
+export function accountConditions(s: SqliteStore, datasetId: number, viewer: Viewer): {
+  shown(column: string): string; window(column: string): string; namedHandlesOnly: boolean;
+} {
+  const scopeRow = viewer.isAdmin ? undefined : s.sql('SELECT handles, from_ms, to_ms FROM dataset_scopes WHERE dataset_id = ?').get(datasetId);
+  const hidePrivileged = !viewer.mayReviewPrivilege && s.sql('SELECT 1 AS x FROM privileged_accounts LIMIT 1').get() !== undefined;
+  const namedHandlesOnly = scopeRow !== undefined && scopeRow.handles !== null;
+  return {
+    shown: (column) => [
+      ...(hidePrivileged ? [`${column} NOT IN (SELECT account_id FROM privileged_accounts)`] : []),
+      ...(namedHandlesOnly ? [`${column} IN (SELECT account_id FROM scope_accounts)`] : []),
+    ].map((w) => ` AND ${w}`).join(''),
+    window: (column) => (scopeRow ? [
+      ...(scopeRow.from_ms !== null ? [` AND ${column} >= ${Number(scopeRow.from_ms)}`] : []),
+      ...(scopeRow.to_ms !== null ? [` AND ${column} < ${Number(scopeRow.to_ms)}`] : []),
+    ].join('') : ''),
+    namedHandlesOnly,
+  };
+}
+
 export function isVisible(s: SqliteStore, rowid: number, viewer: Viewer | undefined): boolean {
   const where = visibilityConditions(s, viewer);
   if (where.length === 0) return true;

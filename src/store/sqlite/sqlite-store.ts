@@ -21,8 +21,11 @@ import * as security from './security.ts';
 import * as scope from './scope.ts';
 import * as triage from './triage.ts';
 import * as casework from './cases.ts';
+import * as campaigning from './campaigns.ts';
 import type { QueryNode } from '../../search/ast.ts';
-import type { AlertChange, AlertQuery, NewCase, NewWatchlist, RescoreChunk } from '../store.ts';
+import type { AlertChange, AlertQuery, SiteAccountQuery, NewCampaign, NewCase, NewWatchlist, RecipientChange, ReoffenceFound, RescoreChunk } from '../store.ts';
+import type { CampaignPerson, CampaignSettings, RecipientStatus } from '../../model/campaigns.ts';
+import type { ExposureRecord } from '../../model/records.ts';
 import type { Annotation, CaseItemKind, CaseQuery, CaseStatus } from '../../model/cases.ts';
 import { LOCAL_OPERATOR, type Grant, type PrivilegedKind, type Role, type Session, type Viewer } from '../../model/security.ts';
 
@@ -180,23 +183,14 @@ export class SqliteStore implements Store {
    * window only the events inside it.
    */
   private accountCounts(datasetId: number, viewer: Viewer): Pick<DatasetSummary, 'accounts' | 'contacts' | 'events' | 'exposures'> {
-    const scopeRow = viewer.isAdmin ? undefined : this.sql('SELECT handles, from_ms, to_ms FROM dataset_scopes WHERE dataset_id = ?').get(datasetId);
-    const hidePrivileged = !viewer.mayReviewPrivilege && this.sql('SELECT 1 AS x FROM privileged_accounts LIMIT 1').get() !== undefined;
-    const shown = (column: string): string => [
-      ...(hidePrivileged ? [`${column} NOT IN (SELECT account_id FROM privileged_accounts)`] : []),
-      ...(scopeRow && scopeRow.handles !== null ? [`${column} IN (SELECT account_id FROM scope_accounts)`] : []),
-    ].map((w) => ` AND ${w}`).join('');
-    const window = scopeRow ? [
-      ...(scopeRow.from_ms !== null ? [` AND ts_ms >= ${Number(scopeRow.from_ms)}`] : []),
-      ...(scopeRow.to_ms !== null ? [` AND ts_ms < ${Number(scopeRow.to_ms)}`] : []),
-    ].join('') : '';
+    const { shown, window, namedHandlesOnly } = scope.accountConditions(this, datasetId, viewer);
     const count = (sql: string) => Number(this.db.prepare(sql).get(datasetId)?.n ?? 0);
     return {
       accounts: count(`SELECT count(*) AS n FROM accounts WHERE dataset_id = ?${shown('id')}`),
       contacts: count(`SELECT count(*) AS n FROM contacts WHERE dataset_id = ?${shown('owner_id')}${shown('contact_id')}`),
-      events: count(`SELECT count(*) AS n FROM events WHERE dataset_id = ?${shown('account_id')}${window}`),
+      events: count(`SELECT count(*) AS n FROM events WHERE dataset_id = ?${shown('account_id')}${window('ts_ms')}`),
       // an exposure without an account is an identifier the warrant's handles cannot name
-      exposures: count(`SELECT count(*) AS n FROM exposures WHERE dataset_id = ?${scopeRow && scopeRow.handles !== null ? ' AND account_id IS NOT NULL' : ''}${shown('account_id')}`),
+      exposures: count(`SELECT count(*) AS n FROM exposures WHERE dataset_id = ?${namedHandlesOnly ? ' AND account_id IS NOT NULL' : ''}${shown('account_id')}`),
     };
   }
 
@@ -827,6 +821,33 @@ export class SqliteStore implements Store {
   }
   async candidates(view: string, datasets?: readonly string[]) { return casework.candidates(this, view, datasets); }
 
+  // intervention campaigns: see campaigns.ts
+  async siteAccounts(query: SiteAccountQuery) { return campaigning.siteAccounts(this, query); }
+  async createCampaign(campaign: NewCampaign, people: readonly (CampaignPerson & { reference: string })[]) { return campaigning.createCampaign(this, campaign, people); }
+  async campaigns(datasets?: readonly string[]) { return campaigning.campaigns(this, datasets); }
+  async findCampaign(name: string) { return campaigning.findCampaign(this, name); }
+  async configureCampaign(name: string, change: { title?: string; language?: string; settings: CampaignSettings }) { return campaigning.configureCampaign(this, name, change); }
+  async recipients(campaign: string, query?: { status?: RecipientStatus; reference?: string }) { return campaigning.recipients(this, campaign, query); }
+  async updateRecipient(campaign: string, reference: string, change: RecipientChange, actor: string) { return campaigning.updateRecipient(this, campaign, reference, change, actor); }
+  async recipientHistory(campaign: string, reference: string) { return campaigning.recipientHistory(this, campaign, reference); }
+  async recipientByMessageId(messageId: string) { return campaigning.recipientByMessageId(this, messageId); }
+  async reoffenceScans(campaign: string) { return campaigning.reoffenceScans(this, campaign); }
+  async saveReoffences(campaign: string, scanned: readonly { dataset: string; sources: number }[], found: readonly ReoffenceFound[]) {
+    return campaigning.saveReoffences(this, campaign, scanned, found);
+  }
+
+  async exposurePage(dataset: string, afterId: number, limit: number): Promise<(ExposureRecord & { id: number })[]> {
+    return this.sql(`SELECT e.id, e.platform, e.identifier, e.identifier_type, e.data_classes, e.password_sha1, e.password_ntlm, e.hash_type
+                     FROM exposures e JOIN datasets d ON d.id = e.dataset_id WHERE d.name = ? AND e.id > ? ORDER BY e.id LIMIT ?`)
+      .all(dataset, afterId, limit).map((r) => ({
+        id: Number(r.id), kind: 'exposure' as const, platform: String(r.platform), identifier: String(r.identifier),
+        identifierType: String(r.identifier_type) as ExposureRecord['identifierType'], dataClasses: JSON.parse(String(r.data_classes)) as string[],
+        ...(r.password_sha1 === null ? {} : { passwordSha1: String(r.password_sha1) }),
+        ...(r.password_ntlm === null ? {} : { passwordNtlm: String(r.password_ntlm) }),
+        ...(r.hash_type === null ? {} : { hashType: String(r.hash_type) }),
+      }));
+  }
+
   private rowidsOf(ids: readonly string[]): number[] {
     return ids.map((id) => this.findRowid(id)).filter((key): key is number => key !== undefined);
   }
@@ -921,6 +942,6 @@ function toSource(row: Row): Source {
   };
 }
 
-function optional(value: unknown): string | undefined {
+export function optional(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
 }
