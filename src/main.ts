@@ -41,8 +41,15 @@ export function openStore(settings: StoreSettings): Store {
   throw new StoreSettingsError(`unknown store "${location}": use sqlite:PATH`);
 }
 
-/** The mailer campaigns and the public check send through: SMTP at the given URL (nodemailer loaded only then). */
-export async function openMailer(settings: SmtpSettings): Promise<Mailer> {
+/** Where mail goes: an SMTP server, or a folder of .eml files (a pickup folder; the demo). */
+export type MailSettings = SmtpSettings | { outbox: string };
+
+/** The mailer campaigns and the public check send through (nodemailer loaded only then). */
+export async function openMailer(settings: MailSettings): Promise<Mailer> {
+  if ('outbox' in settings) {
+    const { openOutboxMailer } = await import('./mail/outbox-mailer.ts');
+    return openOutboxMailer(settings.outbox);
+  }
   const { openSmtpMailer } = await import('./mail/smtp-mailer.ts');
   return openSmtpMailer(settings);
 }
@@ -84,7 +91,7 @@ export function checkKey(settings: StoreSettings, options: { create: boolean }):
 
 export type PublicCheckSettings = {
   /** Where the check's mails go out; absent: the check page answers that it cannot mail. */
-  smtp?: SmtpSettings;
+  mail?: MailSettings;
   /** The From: address of the check's mails. */
   from?: string;
   organisation?: string;
@@ -103,7 +110,7 @@ export async function openPublicCheck(settings: StoreSettings, check: PublicChec
   const { CheckService } = await import('./breachcheck/check-service.ts');
   const index = await openCheckIndex(settings);
   const key = checkKey(settings, { create: true })!;
-  const mailer = check.smtp ? await openMailer(check.smtp) : undefined;
+  const mailer = check.mail ? await openMailer(check.mail) : undefined;
   const service = new CheckService({
     index, key, challengeSecret: randomBytes(32), ...(mailer ? { mailer } : {}),
     from: check.from ?? 'no-reply@lode.invalid', organisation: check.organisation ?? 'Lode', now: check.now ?? (() => new Date()),

@@ -10,11 +10,16 @@ const RANK = new Map(RECIPIENT_STATUSES.map((status, i) => [status, i]));
 /** Statuses an officer sets by hand; the others follow from what Lode did (letters generated, e-mails sent). */
 export const MANUAL_STATUSES = ['letter-sent', 'email-sent', 'talk-scheduled', 'talk-held', 'no-response'] as const satisfies readonly RecipientStatus[];
 
-export type TransitionCheck = { ok: true } | { ok: false; reason: string };
+/** `keepStatus`: the step is recorded in the history, the status stays where it is further on. */
+export type TransitionCheck = { ok: true; keepStatus?: boolean } | { ok: false; reason: string };
+
+/** Letters and e-mails are two channels: a letter posted after the e-mail went is recorded, not a step back. */
+const CONTACT_STEPS: readonly RecipientStatus[] = ['letter-sent', 'email-sent'];
 
 export function checkTransition(from: RecipientStatus, to: RecipientStatus, isCorrection = false): TransitionCheck {
   if (from === to) return { ok: false, reason: `the recipient is already ${to}` };
   if (isCorrection) return { ok: true };
+  if (CONTACT_STEPS.includes(to) && rank(to) < rank(from) && from !== 'letter-generated') return { ok: true, keepStatus: true };
   if (to === 'talk-held' && from !== 'talk-scheduled') return { ok: false, reason: 'a talk is held after it was scheduled: schedule it first (or correct on purpose)' };
   if (to === 'no-response' && from === 'selected') return { ok: false, reason: 'nobody can fail to respond before being contacted: send the letter or e-mail first' };
   if (to === 'no-response' && from === 'talk-held') return { ok: false, reason: 'the talk was held: the recipient did respond' };
@@ -57,12 +62,14 @@ export async function markRecipient(store: Store, campaign: string, reference: s
   if (mark.status === undefined && mark.note === undefined) throw new TrackingError('say what happened: a status or a note');
   if (mark.status === 'talk-scheduled' && !mark.talk) throw new TrackingError('a scheduled talk needs its time (and place)');
   if (mark.talk && mark.status !== 'talk-scheduled') throw new TrackingError('a talk time goes with the status talk-scheduled');
+  let keepStatus = false;
   if (mark.status !== undefined) {
     const check = checkTransition(recipient.status, mark.status, mark.isCorrection);
     if (!check.ok) throw new TrackingError(`${reference}: ${check.reason}`);
+    keepStatus = check.keepStatus === true;
   }
   const updated = await store.updateRecipient(campaign, reference, {
-    ...(mark.status ? { status: mark.status } : {}),
+    ...(mark.status ? (keepStatus ? { label: mark.status } : { status: mark.status }) : {}),
     ...(mark.at ? { at: mark.at } : {}),
     ...(mark.note !== undefined ? { note: mark.note } : {}),
     ...(mark.talk ? { talk: mark.talk } : {}),

@@ -1,8 +1,8 @@
 // How campaigns and recipients are shown (lode campaign --json, the API, the workbench's board):
 // one shape for all three, the reference as the recipient's id.
-import type { CampaignSummary, Recipient, RecipientStatus } from '../model/campaigns.ts';
+import type { Campaign, CampaignSummary, Recipient, RecipientStatus, StoredTemplate } from '../model/campaigns.ts';
 import { RECIPIENT_STATUSES } from '../model/campaigns.ts';
-import { parseTemplate, type ParsedTemplate } from './template.ts';
+import { parseTemplate, shippedTemplate, type LetterLanguage, type ParsedTemplate } from './template.ts';
 
 export type RecipientView = Omit<Recipient, 'id'> & { id: string; reoffending: boolean };
 
@@ -25,10 +25,22 @@ export function campaignLine(c: CampaignSummary): string {
 
 export class TemplateFileError extends Error {}
 
-/** A template an officer wrote: Markdown (.md) or HTML (.html), by its file name. */
-export function parseTemplateFile(text: string, fileName: string): ParsedTemplate {
+/** A template an officer wrote as a file: Markdown (.md) or HTML (.html), by its name; checked now. */
+export function templateFromFile(text: string, fileName: string): StoredTemplate {
   const extension = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase();
-  if (extension === 'md' || extension === 'markdown') return parseTemplate(text, 'markdown', fileName);
-  if (extension === 'html' || extension === 'htm') return parseTemplate(text, 'html', fileName);
-  throw new TemplateFileError(`${fileName}: a template is Markdown (.md) or HTML (.html)`);
+  const format = extension === 'md' || extension === 'markdown' ? 'markdown' : extension === 'html' || extension === 'htm' ? 'html' : undefined;
+  if (format === undefined) throw new TemplateFileError(`${fileName}: a template is Markdown (.md) or HTML (.html)`);
+  const stored = { name: fileName, format, text } as const;
+  parseTemplate(text, format, fileName);
+  return stored;
+}
+
+/**
+ * The template a run uses: the one given for this run, else the campaign's own, else the one
+ * shipped for the language. `name` says which, for the audit and the letters' record.
+ */
+export function chooseTemplate(campaign: Campaign, kind: 'letter' | 'email', language: LetterLanguage, given?: StoredTemplate): { template: ParsedTemplate; name: string } {
+  const own = given ?? (kind === 'letter' ? campaign.settings.letterTemplate : campaign.settings.emailTemplate);
+  if (own) return { template: parseTemplate(own.text, own.format, own.name), name: own.name };
+  return { template: shippedTemplate(kind, language), name: `shipped:${kind}.${language}.md` };
 }

@@ -9,9 +9,9 @@ import type { Store } from '../store/store.ts';
 import { selectRecipients, type SelectionReport } from '../campaigns/select.ts';
 import { freeCampaignCode, numberPeople, storeCampaign } from '../campaigns/create.ts';
 import { CampaignInputError, checkCampaignName, checkDay, criteriaFrom, parseSender } from '../campaigns/settings.ts';
-import { campaignLine, parseTemplateFile, recipientView, statusCounts, TemplateFileError } from '../campaigns/view.ts';
+import { campaignLine, chooseTemplate, recipientView, statusCounts, templateFromFile, TemplateFileError } from '../campaigns/view.ts';
 import { isLanguage, LANGUAGES, CampaignSettingsError } from '../campaigns/letter-context.ts';
-import { shippedTemplate, TemplateError, type LetterLanguage, type ParsedTemplate } from '../campaigns/template.ts';
+import { TemplateError, type LetterLanguage, type ParsedTemplate } from '../campaigns/template.ts';
 import { markRecipient, TrackingError, MANUAL_STATUSES } from '../campaigns/tracking.ts';
 import { normaliseReference } from '../campaigns/reference.ts';
 import type { BounceReport } from '../campaigns/bounces.ts';
@@ -33,8 +33,9 @@ export const campaignCommand: Command = {
     'person are one recipient. --dry-run lists them with their evidence and stores nothing. Criteria: --paid,',
     '--min-payments N, --min-searches N, --min-events N, --min-evidence N, --active-from/--active-to DAY.',
     'configure sets the letterhead (--sender FILE: {"organisation","unit","address","phone","email","signatory"}),',
-    '--site NAME, --legal-text FILE, --title, --language nl|en. letters writes REF.pdf per recipient, letters.csv',
-    'and MANIFEST.sha256 into a new folder (--template FILE.md|.html, --language, --date DAY, --status S).',
+    '--site NAME, --legal-text FILE, --letter-template FILE, --email-template FILE, --title, --language nl|en.',
+    'letters writes REF.pdf per recipient, letters.csv and MANIFEST.sha256 into a new folder (--template FILE.md|.html',
+    'for this run, --language, --date DAY, --status S). Templates use {{name}}, {{reference}}, {{activity}}... (docs/CAMPAIGNS.md).',
     'send e-mails each recipient once through --smtp smtp://user:pass@host:587 (STARTTLS; smtps:// for TLS;',
     '--smtp-ca FILE for a private CA) at --rate N a minute, --attempts N per message; a run that stopped',
     'continues where it was (--resend-uncertain for messages handed over when it stopped). --attach-letter',
@@ -59,6 +60,8 @@ export const campaignCommand: Command = {
     site: { type: 'string', description: 'the site\'s name as letters write it (create, configure)', valueName: 'NAME' },
     sender: { type: 'string', description: 'JSON file with the letterhead and signature (create, configure)', valueName: 'FILE' },
     'legal-text': { type: 'string', description: 'file with the legal paragraphs (create, configure)', valueName: 'FILE' },
+    'letter-template': { type: 'string', description: 'the campaign\'s letter, Markdown or HTML (create, configure)', valueName: 'FILE' },
+    'email-template': { type: 'string', description: 'the campaign\'s e-mail, Markdown or HTML with a Subject: line (create, configure)', valueName: 'FILE' },
     out: { type: 'string', short: 'o', description: 'new or empty folder for the letters (letters)', valueName: 'DIR' },
     template: { type: 'string', description: 'letter or e-mail template, Markdown or HTML (letters, send)', valueName: 'FILE' },
     date: { type: 'string', description: 'the date letters and e-mails carry (default today)', valueName: 'DAY' },
@@ -66,8 +69,10 @@ export const campaignCommand: Command = {
     smtp: { type: 'string', description: 'mail server URL (send), or LODE_SMTP', valueName: 'URL' },
     'smtp-ca': { type: 'string', description: 'PEM file of a CA the mail server\'s certificate is signed by (send)', valueName: 'FILE' },
     from: { type: 'string', description: 'the From: address (send)', valueName: 'ADDR' },
+    outbox: { type: 'string', description: 'write the e-mails as .eml files into this folder instead of sending them (send)', valueName: 'DIR' },
     rate: { type: 'string', description: 'messages a minute (send; default 30)', valueName: 'N' },
     attempts: { type: 'string', description: 'attempts per message in this run (send; default 4)', valueName: 'N' },
+    'retry-delay': { type: 'string', description: 'seconds before the first retry of a message, doubling after (send; default 30)', valueName: 'S' },
     'attach-letter': { type: 'boolean', description: 'attach the generated letter PDF (send)' },
     'resend-uncertain': { type: 'boolean', description: 'also send messages an interrupted run may have sent (send)' },
     only: { type: 'string', multiple: true, description: 'only this recipient (send; repeatable)', valueName: 'REF' },
@@ -145,6 +150,10 @@ async function settingsFrom(args: ParsedCommand, base: CampaignSettings): Promis
   }
   const legal = stringOption(args, 'legal-text');
   if (legal !== undefined) settings.legalText = (await readFile(legal, 'utf8')).trim();
+  for (const [option, field] of [['letter-template', 'letterTemplate'], ['email-template', 'emailTemplate']] as const) {
+    const file = stringOption(args, option);
+    if (file !== undefined) settings[field] = templateFromFile(await readFile(file, 'utf8'), basename(file));
+  }
   return settings;
 }
 
@@ -307,10 +316,9 @@ async function configure(args: ParsedCommand, io: CliIO, name: string): Promise<
   return 0;
 }
 
-async function templateFor(args: ParsedCommand, kind: 'letter' | 'email', language: LetterLanguage): Promise<{ template: ParsedTemplate; name: string }> {
+async function templateFor(args: ParsedCommand, campaign: Campaign, kind: 'letter' | 'email', language: LetterLanguage): Promise<{ template: ParsedTemplate; name: string }> {
   const file = stringOption(args, 'template');
-  if (file === undefined) return { template: shippedTemplate(kind, language), name: `shipped:${kind}.${language}.md` };
-  return { template: parseTemplateFile(await readFile(file, 'utf8'), basename(file)), name: basename(file) };
+  return chooseTemplate(campaign, kind, language, file === undefined ? undefined : templateFromFile(await readFile(file, 'utf8'), basename(file)));
 }
 
 function today(args: ParsedCommand): string {
@@ -326,7 +334,7 @@ async function letters(args: ParsedCommand, io: CliIO, name: string): Promise<nu
   const run = await withStore(args, io, async (store) => {
     const campaign = await requireCampaign(store, name);
     const language = languageOption(args, campaign.language);
-    const { template, name: templateName } = await templateFor(args, 'letter', language);
+    const { template, name: templateName } = await templateFor(args, campaign, 'letter', language);
     const { openLetterFolder, LetterFolderError } = await import('../campaigns/letter-folder.ts');
     const { generateLetters } = await import('../campaigns/letters.ts');
     const folder = await openLetterFolder(out).catch((error: unknown) => {
@@ -358,17 +366,20 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
   const isDryRun = args.values['dry-run'] === true;
   const smtp = stringOption(args, 'smtp') ?? io.env.LODE_SMTP;
   const from = stringOption(args, 'from');
-  if (!isDryRun && !smtp) throw new UsageError('--smtp URL is required (or LODE_SMTP): smtp://user:password@host:587');
+  const outbox = stringOption(args, 'outbox');
+  if (smtp && outbox) throw new UsageError('--smtp and --outbox: mail goes to one of them');
+  if (!isDryRun && !smtp && !outbox) throw new UsageError('--smtp URL is required (or LODE_SMTP): smtp://user:password@host:587; or --outbox DIR to write .eml files');
   if (!from) throw new UsageError('--from ADDR is required: the address the e-mails come from');
   const rate = integerOption(args, 'rate', 30, 1, 6000);
   const attempts = integerOption(args, 'attempts', 4, 1, 20);
+  const retryDelayMs = integerOption(args, 'retry-delay', 30, 0, 3600) * 1000;
   const caFile = stringOption(args, 'smtp-ca');
   const actor = cliActor(io);
   const references = (args.values.only as string[] | undefined)?.map(referenceArgument);
   const result = await withStore(args, io, async (store) => {
     const campaign = await requireCampaign(store, name);
     const language = languageOption(args, campaign.language);
-    const { template, name: templateName } = await templateFor(args, 'email', language);
+    const { template, name: templateName } = await templateFor(args, campaign, 'email', language);
     const date = today(args);
     if (isDryRun) {
       const { planEmails } = await import('../campaigns/send.ts');
@@ -378,7 +389,7 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
     }
     const { openMailer } = await import('../main.ts');
     const { SmtpUrlError } = await import('../mail/smtp-mailer.ts');
-    const mailer = await openMailer({ url: smtp!, ca: caFile === undefined ? undefined : await readFile(caFile, 'utf8') }).catch((error: unknown) => {
+    const mailer = await openMailer(outbox ? { outbox } : { url: smtp!, ca: caFile === undefined ? undefined : await readFile(caFile, 'utf8') }).catch((error: unknown) => {
       throw error instanceof SmtpUrlError ? new UsageError(error.message) : error;
     });
     const { sendCampaignEmails } = await import('../campaigns/send.ts');
@@ -388,7 +399,7 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
     let done = 0;
     try {
       const run = await sendCampaignEmails({
-        store, campaign, mailer, from, template, templateName, language, date, ratePerMinute: rate, maxAttempts: attempts, actor,
+        store, campaign, mailer, from, template, templateName, language, date, ratePerMinute: rate, maxAttempts: attempts, retryDelayMs, actor,
         resendUncertain: args.values['resend-uncertain'] === true, ...(references ? { references } : {}), signal: io.signal,
         ...(args.values['attach-letter'] ? { attachment: readLetter } : {}),
         onProgress: (event) => {

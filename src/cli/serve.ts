@@ -26,6 +26,7 @@ export const serveCommand: Command = {
     'secure-cookies': { type: 'boolean', description: 'mark cookies Secure (__Host- names): for HTTPS' },
     smtp: { type: 'string', description: 'mail server for the check and campaigns: smtp://user:pass@host:587 (or LODE_SMTP)', valueName: 'URL' },
     'smtp-ca': { type: 'string', description: 'PEM file of the CA that signed the mail server\'s certificate', valueName: 'FILE' },
+    outbox: { type: 'string', description: 'write mails as .eml files into this folder instead of sending them', valueName: 'DIR' },
     'mail-from': { type: 'string', description: 'the From: of the check\'s and campaigns\' mails (or LODE_MAIL_FROM)', valueName: 'ADDR' },
     organisation: { type: 'string', description: 'who the check\'s mails are from, by name (or LODE_ORGANISATION)', valueName: 'NAME' },
   },
@@ -38,13 +39,16 @@ export const serveCommand: Command = {
     const mailFrom = stringOption(args, 'mail-from') ?? io.env.LODE_MAIL_FROM;
     if (smtpUrl && !mailFrom) throw new UsageError('--mail-from ADDR (or LODE_MAIL_FROM) is needed with --smtp: the address mails come from');
     const caFile = stringOption(args, 'smtp-ca');
+    const outbox = stringOption(args, 'outbox');
+    if (smtpUrl && outbox) throw new UsageError('--smtp and --outbox: mail goes to one of them');
+    if (outbox && !mailFrom) throw new UsageError('--mail-from ADDR (or LODE_MAIL_FROM) is needed with --outbox: the address mails come from');
     const settings = { home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env };
     await withStore(args, io, async (store) => {
       await ensureAdmin(store, io);
       let check;
       try {
         check = await openPublicCheck(settings, {
-          ...(smtpUrl ? { smtp: { url: smtpUrl, ...(caFile ? { ca: await readFile(caFile, 'utf8') } : {}) } } : {}),
+          ...(smtpUrl ? { mail: { url: smtpUrl, ...(caFile ? { ca: await readFile(caFile, 'utf8') } : {}) } } : outbox ? { mail: { outbox } } : {}),
           from: mailFrom, organisation: stringOption(args, 'organisation') ?? io.env.LODE_ORGANISATION,
           log: (line) => io.stderr.write(`lode serve: ${line}\n`),
           onNotified: async (event) => {
@@ -63,6 +67,7 @@ export const serveCommand: Command = {
           // exports are evidence: they stay in the home, beside the store
           exportDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'exports'),
           uploadDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'uploads'),
+          campaignDirectory: join(homeDirectory({ home: stringOption(args, 'home'), env: io.env }), 'campaigns'),
         });
       } catch (error) {
         throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
@@ -71,7 +76,8 @@ export const serveCommand: Command = {
       if (!isLoopback(host) && !secureCookies) {
         io.stderr.write('lode serve: warning: listening beyond this machine without --secure-cookies; put it behind HTTPS\n');
       }
-      if (!check.mailer) io.stderr.write('lode serve: no --smtp: the check page and campaign e-mails cannot send mail\n');
+      if (!check.mailer) io.stderr.write('lode serve: no --smtp or --outbox: the check page and campaign e-mails cannot send mail\n');
+      else io.stderr.write(`lode serve: mail goes to ${check.mailer.description}\n`);
       await stopped(io.signal);
       await server.close();
       await check.close();

@@ -133,7 +133,13 @@ export type CampaignSettings = {
   sender?: CampaignSender;
   /** Replaces the shipped legal paragraph of the campaign's language. */
   legalText?: string;
+  /** Replace the shipped letter and e-mail of the campaign (checked when set). */
+  letterTemplate?: StoredTemplate;
+  emailTemplate?: StoredTemplate;
 };
+
+/** A template an officer wrote, kept with the campaign: Markdown or HTML with {{placeholders}}. */
+export type StoredTemplate = { name: string; format: 'markdown' | 'html'; text: string };
 
 export type Campaign = {
   id: number;

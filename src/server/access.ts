@@ -11,7 +11,7 @@ const NO_EVIDENCE: Record<Exclude<Role, 'admin' | 'analyst'>, string> = {
   investigator: 'investigators see evidence through the cases they are granted (/cases), not whole datasets',
   auditor: 'auditors see the audit log, not the evidence',
   'privilege-reviewer': 'privilege reviewers see the withheld privileged messages through /privileged/review, not the other evidence',
-  'campaign-officer': 'campaign officers work with campaigns, which are not available in this version yet; no evidence routes are open to this role',
+  'campaign-officer': 'campaign officers work with campaigns (/campaigns) on the site datasets they are granted, not with the other evidence routes',
 };
 
 /** The evidence this user may see; a 403 for roles that see none. */
@@ -48,6 +48,17 @@ export function caseScope(user: User, grants: readonly Grant[], openedBy: readon
   const granted = grants.filter((g) => g.kind === 'case').map((g) => g.target);
   const own = user.role === 'analyst' ? openedBy.filter((c) => c.createdBy === user.name).map((c) => c.name) : [];
   return [...new Set([...granted, ...own])].sort();
+}
+
+/**
+ * The site datasets whose campaigns a user may run: admins all (undefined), campaign officers the
+ * datasets they are granted; other roles none (403). A campaign lists people with their contact
+ * details, so it is not open to analysts by their dataset grants alone.
+ */
+export function campaignScope(user: User, grants: readonly Grant[]): readonly string[] | undefined {
+  if (user.role === 'admin') return undefined;
+  if (user.role !== 'campaign-officer') throw new ApiError(403, 'forbidden', `campaigns are open to campaign officers and admins; not to the role ${user.role}`);
+  return [...new Set(grants.filter((g) => g.kind === 'dataset').map((g) => g.target))].sort();
 }
 
 export function requireAuditor(user: User): void {

@@ -25,6 +25,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { discoverRoutes } from './routes/discover.ts';
 import { INGEST_PATH, operationRoutes } from './routes/operations.ts';
 import { CHECK_PATHS, publicCheckRoutes, publicPages } from './routes/public-check.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import type { CheckService } from '../breachcheck/check-service.ts';
 import type { PublicCheckIndex } from '../breachcheck/check-index.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -51,6 +52,8 @@ export type AppOptions = {
   mailFrom?: string;
   /** Checks and challenges per client address in 15 minutes (defaults in routes/public-check.ts). */
   checkLimits?: { checks: number; challenges: number };
+  /** Where campaign letters are written (inside the Lode home: they carry personal data); absent: no letters through the API. */
+  campaignDirectory?: string;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -79,6 +82,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     ...(options.webDist ? { webDist: options.webDist } : {}),
     ...(options.mailer && options.mailFrom ? { mailer: options.mailer, mailFrom: options.mailFrom } : {}),
     ...(options.checkLimits ? { checkLimits: options.checkLimits } : {}),
+    ...(options.campaignDirectory ? { campaignDirectory: options.campaignDirectory } : {}),
   };
   const app = newRouter();
   app.use('*', securityHeaders);
@@ -108,6 +112,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, caseRoutes(deps));
   app.route(API_PREFIX, discoverRoutes(deps));
   app.route(API_PREFIX, operationRoutes(deps));
+  app.route(API_PREFIX, campaignRoutes(deps));
   app.route(API_PREFIX, publicCheckRoutes(deps));
   app.route('/', publicPages(deps));
 

@@ -30,6 +30,8 @@ export type ServerDeps = {
   mailFrom?: string;
   /** Checks and challenges per client address in 15 minutes (defaults in routes/public-check.ts). */
   checkLimits?: { checks: number; challenges: number };
+  /** Where campaign letters are written (inside the Lode home: they carry personal data); absent: no letters through the API. */
+  campaignDirectory?: string;
 };
 
 export type Caller = {

@@ -40,7 +40,7 @@ before(async () => {
   smtp = await startTestSmtp();
   const settings = { home, env: {} };
   const opened = await openPublicCheck(settings, {
-    smtp: { url: smtp.url, ca: smtp.ca }, from: 'Politie Check <check@politie.example>', organisation: 'Politie Nederland', challengeBits: BITS,
+    mail: { url: smtp.url, ca: smtp.ca }, from: 'Politie Check <check@politie.example>', organisation: 'Politie Nederland', challengeBits: BITS,
     log: () => {}, onNotified: async (event) => {
       await store.appendAudit({ actor: 'public check', action: 'check.notified', details: { digest: event.digest, breaches: event.breaches, language: event.language } });
     },
