@@ -111,6 +111,9 @@ export const campaignCommand: Command = {
   },
 };
 
+const DEFAULT_LEGAL_TEXT_NOTE = 'note: this campaign uses Lode\'s default legal paragraphs; have the campaign\'s legal officer review them '
+  + '(lode campaign configure NAME --legal-text FILE)\n';
+
 function referenceArgument(value: string | undefined): string {
   if (value === undefined) throw new UsageError('missing the recipient\'s reference (REF, as lode campaign status lists them)');
   const reference = normaliseReference(value);
@@ -348,12 +351,13 @@ async function letters(args: ParsedCommand, io: CliIO, name: string): Promise<nu
       });
       progress.finish();
       await store.appendAudit({ actor, action: 'campaign.letters', target: name, details: { folder: folder.dir, letters: result.letters.length, template: templateName, language } });
-      return { ...result, dir: folder.dir };
+      return { ...result, dir: folder.dir, defaultLegalText: campaign.settings.legalText === undefined };
     } catch (error) {
       await folder.abandon();
       throw error instanceof LetterFolderError ? new UserError(error.message) : error;
     }
   }, 'ingest');
+  if (run.defaultLegalText) io.stderr.write(DEFAULT_LEGAL_TEXT_NOTE);
   if (args.json) writeJson(io, run);
   else {
     io.stdout.write(`${run.letters.length} letters in ${run.dir}${run.withoutAddress > 0 ? `; ${run.withoutAddress} recipients have no postal address (see letters.csv)` : ''}\n`
@@ -385,7 +389,7 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
       const { planEmails } = await import('../campaigns/send.ts');
       const plan = await planEmails({ store, campaign, template, language, date, from, references, resendUncertain: args.values['resend-uncertain'] === true });
       await store.appendAudit({ actor, action: 'campaign.send-dry-run', target: name, details: { messages: plan.messages.length } });
-      return { dryRun: true as const, ...plan };
+      return { dryRun: true as const, defaultLegalText: campaign.settings.legalText === undefined, ...plan };
     }
     const { openMailer } = await import('../main.ts');
     const { SmtpUrlError } = await import('../mail/smtp-mailer.ts');
@@ -410,7 +414,7 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
       });
       progress.finish();
       await store.appendAudit({ actor, action: 'campaign.send', target: name, details: { server: mailer.description, from, template: templateName, ...run } });
-      return { dryRun: false as const, server: mailer.description, ...run };
+      return { dryRun: false as const, server: mailer.description, defaultLegalText: campaign.settings.legalText === undefined, ...run };
     } catch (error) {
       if (error instanceof MailerConfigurationError) throw new UserError(error.message);
       throw error;
@@ -418,6 +422,7 @@ async function send(args: ParsedCommand, io: CliIO, name: string): Promise<numbe
       mailer.close();
     }
   }, 'ingest');
+  if (result.defaultLegalText) io.stderr.write(DEFAULT_LEGAL_TEXT_NOTE);
   if (args.json) writeJson(io, result);
   else if (result.dryRun) {
     io.stdout.write(`dry run: ${result.messages.length} e-mails would be sent\n${result.messages.slice(0, integerOption(args, 'limit', 50, 0)).map((m) => `  ${m.reference}  ${m.to}  ${m.subject}\n`).join('')}`);

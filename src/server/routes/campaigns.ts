@@ -267,7 +267,7 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
         sink: folder, actor: c.get('caller').user.name, ...(body.status ? { statuses: [body.status] } : {}),
       }));
       await recordAction(deps, c, 'campaign.letters', name, { run, letters: result.letters.length, template: templateName, language });
-      return c.json({ run, ...result, manifest: 'MANIFEST.sha256', download: `/api/v1/campaigns/${encodeURIComponent(name)}/letters/${run}/` }, 200);
+      return c.json({ run, ...result, defaultLegalText: campaign.settings.legalText === undefined, manifest: 'MANIFEST.sha256', download: `/api/v1/campaigns/${encodeURIComponent(name)}/letters/${run}/` }, 200);
     } catch (error) {
       await folder.abandon();
       throw error;
@@ -302,7 +302,7 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const plan = await guard(() => planEmails({ store: deps.store, campaign, template, language, date, from, references, resendUncertain: body.resendUncertain }));
     if (body.dryRun) {
       await recordAction(deps, c, 'campaign.send-dry-run', name, { messages: plan.messages.length });
-      return c.json({ dryRun: true, ...plan }, 200);
+      return c.json({ dryRun: true, defaultLegalText: campaign.settings.legalText === undefined, ...plan }, 200);
     }
     if (!deps.mailer) throw new ApiError(409, 'conflict', 'this server has no mail server: start it with --smtp URL --mail-from ADDR, or send with `lode campaign send`');
     if (jobs.get(name) && !jobs.get(name)!.finishedAt) throw new ApiError(409, 'conflict', `the e-mails of ${name} are being sent already`);
