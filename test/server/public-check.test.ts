@@ -108,6 +108,11 @@ test('the range answer is upper-case SUFFIX:COUNT lines joined by CRLF, public a
   assert.ok(many.includes('\r\n') && !many.endsWith('\r\n'));
   assert.ok(many.split('\r\n').every((line) => /^[0-9A-F]{35}:0$/.test(line)));
   for (const bad of ['ABCD', 'ABCDEF', 'GHIJK', 'AB%20C']) assert.equal((await fetch(`${server.url}/range/${bad}`)).status, 400, bad);
+  // a password manager in a browser asks first whether it may send Add-Padding from its origin
+  const preflight = await fetch(`${server.url}/range/ABCDE`, { method: 'OPTIONS', headers: { origin: 'https://vault.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'add-padding' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+  assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /add-padding/i);
   assert.equal((await fetch(`${server.url}/range/ABCDE?mode=md5`)).status, 400);
 });
 

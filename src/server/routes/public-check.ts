@@ -116,6 +116,15 @@ export function publicPages(deps: ServerDeps): Hono<AppEnv> {
     return c.html(page);
   });
 
+  // a browser's password manager sends Add-Padding from another origin: that needs a preflight answer
+  app.options('/range/:prefix', (c) => {
+    crossOrigin(c);
+    c.header('Access-Control-Allow-Methods', 'GET');
+    c.header('Access-Control-Allow-Headers', 'Add-Padding');
+    c.header('Access-Control-Max-Age', '86400');
+    return c.body(null, 204);
+  });
+
   app.get('/range/:prefix', async (c) => {
     crossOrigin(c);
     const service = deps.check;
