@@ -213,8 +213,8 @@ async function start(options: StartOptions): Promise<void> {
         ? `port ${options.port} is in use (another Lode?): npm start -- --port ${options.port + 1}`
         : `cannot listen on ${HOST}:${options.port}: ${(error as Error).message}`);
     }
-    out.write(`\nLode workbench: ${server.url}   (Ctrl-C to stop)\n`);
-    out.write(`Public check:   ${server.url}/check${checkExample ? `   (try ${checkExample})` : ''}; mail goes to ${check.mailer?.description ?? 'nowhere'}\n`);
+    out.write(`\nPublic check:   ${server.url}/check${checkExample ? `   (try ${checkExample})` : ''}; mail goes to ${check.mailer?.description ?? 'nowhere'}\n`);
+    out.write(`Lode workbench: ${server.url}   (Ctrl-C to stop)\n`);
     if (password) {
       out.write(`\n  Log in as admin with password:  ${password}\n`);
       out.write('  Shown only this once: note it now. Only its argon2id hash is stored.\n');

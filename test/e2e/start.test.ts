@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { solveChallenge } from '../../src/breachcheck/proof-of-work.ts';
 import { temporaryDirectory } from '../fixtures.ts';
 
 const START = new URL('../../src/cli/start.ts', import.meta.url).pathname;
@@ -66,7 +69,26 @@ test('npm start serves the workbench on a fresh home with the synthetic demo and
     const { token } = (await login.json()) as { token: string };
     const datasets = await fetch(`${first.url}/api/v1/datasets`, { headers: { authorization: `Bearer ${token}` } });
     const names = ((await datasets.json()) as { datasets: { name: string; messages: number }[] }).datasets.map((d) => [d.name, d.messages]);
-    assert.deepEqual(names, [['demo-encrochat-synthetic', 50000]]);
+    assert.deepEqual(names, [['demo-combolist-synthetic', 0], ['demo-encrochat-synthetic', 50000], ['demo-leakmarket-synthetic', 0]]);
+    // a campaign to work on, and a public check that answers and mails into the outbox
+    const campaigns = await fetch(`${first.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } });
+    const demo = ((await campaigns.json()) as { campaigns: { name: string; recipients: number }[] }).campaigns;
+    assert.equal(demo[0]?.name, 'demo-nl');
+    assert.ok(demo[0]!.recipients > 0);
+    const breaches = (await (await fetch(`${first.url}/api/v3/breaches`)).json()) as { Name: string; PwnCount: number }[];
+    assert.deepEqual(breaches.map((b) => [b.Name, b.PwnCount]), [['DemoCombolist', 5000]]);
+    const example = /\(try (\S+@\S+)\)/.exec(out)?.[1];
+    assert.ok(example, out);
+    const challenge = (await (await fetch(`${first.url}/api/v1/check/challenge`, { method: 'POST' })).json()) as { challenge: string; bits: number; code: string };
+    const checked = await fetch(`${first.url}/api/v1/check`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: example, language: 'en', challenge: challenge.challenge, solution: solveChallenge(challenge.challenge, challenge.bits) }),
+    });
+    assert.equal(checked.status, 202);
+    const outbox = join(home, 'outbox');
+    for (let i = 0; i < 100 && !(existsSync(outbox) && readdirSync(outbox).length > 0); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const [mail] = readdirSync(outbox);
+    assert.ok(readFileSync(join(outbox, mail!), 'utf8').includes(challenge.code), 'the check mailed the outbox with the page\'s code');
   } finally {
     assert.equal(await first.stop(), 0);
   }
