@@ -1,5 +1,6 @@
 // The workbench build: `vite build web` or, from `npm start` and the e2e setup, buildWorkbench()
 // in src/server/static.ts. Paths are relative to web/, the root both pass.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -16,6 +17,13 @@ export default defineConfig({
     // no inline scripts or data: URLs: the server's CSP allows same-origin files only
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // two pages: the workbench, and the public check (GET /check) that shares nothing with it
+    rollupOptions: {
+      input: {
+        workbench: fileURLToPath(new URL('index.html', import.meta.url)),
+        check: fileURLToPath(new URL('check.html', import.meta.url)),
+      },
+    },
   },
   worker: { format: 'es' },
 });

@@ -94,7 +94,7 @@ async function sendFile(c: Parameters<MiddlewareHandler>[0], file: Found, cacheC
   return c.body(new Uint8Array(await readFile(file.path)), 200);
 }
 
-/** The newest modification time of the workbench's sources (web/src, index.html, the Vite config). */
+/** The newest modification time of the workbench's sources (web/src, the two pages, the Vite config). */
 function newestSourceMs(root: string): number {
   let newest = 0;
   const visit = (path: string): void => {
@@ -102,7 +102,7 @@ function newestSourceMs(root: string): number {
     if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, info.mtimeMs);
   };
-  for (const part of ['src', 'index.html', 'vite.config.ts', 'public']) {
+  for (const part of ['src', 'index.html', 'check.html', 'vite.config.ts', 'public']) {
     if (existsSync(join(root, part))) visit(join(root, part));
   }
   return newest;

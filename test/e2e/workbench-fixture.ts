@@ -7,6 +7,7 @@ import { writeCorpus } from '../../src/generate/write-corpus.ts';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { hashPassword } from '../../src/security/passwords.ts';
 import { startServer, type RunningServer } from '../../src/server/listen.ts';
+import type { AppOptions } from '../../src/server/app.ts';
 import { ensureWorkbenchBuilt } from '../../src/server/static.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { openTestStore, temporaryDirectory } from '../fixtures.ts';
@@ -19,9 +20,16 @@ export const USERS = [
   { name: 'ana', role: 'analyst' },
 ] as const;
 
-export type Workbench = { url: string; store: SqliteStore; server: RunningServer; browser: Browser; close(): Promise<void> };
+export type Workbench = { url: string; dir: string; store: SqliteStore; server: RunningServer; browser: Browser; close(): Promise<void> };
 
-export type WorkbenchOptions = { messages?: number; seed?: number; dataset?: string };
+export type WorkbenchOptions = {
+  /** Messages of the generated chat corpus; 0 for none (a test that brings its own data). */
+  messages?: number;
+  seed?: number;
+  dataset?: string;
+  /** More data and users before the server starts; what it returns is passed to the server. */
+  setup?: (store: SqliteStore, dir: string) => Promise<Partial<Omit<AppOptions, 'store'>> | void>;
+};
 
 const log = (line: string) => process.stderr.write(`e2e: ${line}\n`);
 
@@ -31,18 +39,24 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   await ensureWorkbenchBuilt(log);
   const dir = temporaryDirectory();
   const store = openTestStore(dir);
-  const corpus = join(dir, 'corpus.jsonl');
-  await writeCorpus({ messages: options.messages ?? 3000, seed: options.seed ?? 7, out: corpus });
   const dataset = options.dataset ?? DATASET;
-  await ingest({ store, paths: [corpus], dataset });
+  const messages = options.messages ?? 3000;
+  if (messages > 0) {
+    const corpus = join(dir, 'corpus.jsonl');
+    await writeCorpus({ messages, seed: options.seed ?? 7, out: corpus });
+    await ingest({ store, paths: [corpus], dataset });
+  }
   const hash = await hashPassword(PASSWORD);
   for (const u of USERS) await store.createUser(u.name, u.role, hash);
-  await store.grant('ana', 'dataset', dataset, 'root');
-  const server = await startServer({ store, host: '127.0.0.1', port: 0, log: (line) => log(`server: ${line}`), exportDirectory: join(dir, 'exports') });
+  if (messages > 0) await store.grant('ana', 'dataset', dataset, 'root');
+  const more = (await options.setup?.(store, dir)) ?? {};
+  const server = await startServer({
+    store, host: '127.0.0.1', port: 0, log: (line) => log(`server: ${line}`), exportDirectory: join(dir, 'exports'), campaignDirectory: join(dir, 'campaigns'), ...more,
+  });
   // launch() gives every run a fresh temporary profile (user-data-dir), removed on close
   const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   return {
-    url: server.url, store, server, browser,
+    url: server.url, dir, store, server, browser,
     close: async () => {
       await browser.close();
       await server.close();

@@ -133,3 +133,85 @@ export type DiscoverCandidate = {
   accounts?: (string | { handle: string; messages?: number })[];
   messages?: number; from?: string; to?: string; reasons?: string[];
 };
+
+// Campaigns (issue 7): mirrors of src/model/campaigns.ts and the answers of routes/campaigns.ts.
+export const RECIPIENT_STATUSES = ['selected', 'letter-generated', 'letter-sent', 'email-sent', 'talk-scheduled', 'talk-held', 'no-response'] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+/** The statuses an officer sets by hand (src/campaigns/tracking.ts MANUAL_STATUSES). */
+export const MANUAL_STATUSES = ['letter-sent', 'email-sent', 'talk-scheduled', 'talk-held', 'no-response'] as const;
+export type ManualStatus = (typeof MANUAL_STATUSES)[number];
+export const EMAIL_STATES = ['queued', 'sending', 'sent', 'failed', 'bounced'] as const;
+export type EmailState = (typeof EMAIL_STATES)[number];
+
+export type CountryEvidence = { kind: 'email-domain' | 'phone' | 'iban' | 'ip'; value: string; country: string; method: string };
+/** What the officer asks for; days are YYYY-MM-DD. */
+export type CampaignCriteriaInput = {
+  dataset: string; countries: string[]; paid?: boolean; minPayments?: number; minSearches?: number; minEvents?: number; minEvidence?: number;
+  activeFrom?: string; activeTo?: string;
+};
+/** The criteria as stored: the period as ISO times (`from` inclusive, `to` exclusive). */
+export type CampaignCriteria = {
+  dataset: string; countries: string[]; paid?: boolean; minPayments?: number; minSearches?: number; minEvents?: number; minEvidence?: number;
+  from?: string; to?: string;
+};
+export type RecipientActivity = {
+  registered?: string; firstActive?: string; lastActive?: string;
+  payments: number; paid: { currency: string; amount: number }[];
+  searches: number; searchExamples: string[]; events: number; eventTypes: Record<string, number>;
+};
+export type RecipientAccount = { id: number; platform: string; handle: string };
+export type CampaignPerson = {
+  name?: string; accounts: RecipientAccount[]; emails: string[]; phones: string[]; addresses: string[]; ibans: string[]; ips: string[];
+  countries: string[]; evidence: CountryEvidence[]; activity: RecipientActivity;
+};
+export type LetterRecord = { path: string; sha256: string; template: string; language: string; generatedAt: string };
+export type EmailRecord = { to: string; state: EmailState; attempts: number; messageId?: string; lastError?: string; sentAt?: string; bouncedAt?: string; bounceReason?: string };
+export type Reoffence = { dataset: string; account: RecipientAccount; matched: string; lastActive?: string; afterContact: boolean; foundAt: string };
+/** A recipient as the board shows it: `id` is the reference. */
+export type RecipientView = CampaignPerson & {
+  id: string; reference: string; status: RecipientStatus; statusAt: string; talk?: { at: string; place?: string }; contactedAt?: string;
+  letter?: LetterRecord; email?: EmailRecord; reoffences: Reoffence[]; reoffending: boolean;
+};
+export type RecipientHistoryEntry = { status: RecipientStatus | 'note' | 'bounced' | 'reoffended'; at: string; actor: string; note?: string; details?: Record<string, unknown> };
+
+export type CampaignSender = { organisation: string; unit?: string; address?: string; phone?: string; email?: string; signatory?: string };
+export type StoredTemplate = { name: string; format: 'markdown' | 'html'; text: string };
+export type CampaignSettings = { site?: string; sender?: CampaignSender; legalText?: string; letterTemplate?: StoredTemplate; emailTemplate?: StoredTemplate };
+export type Campaign = {
+  id: number; name: string; title?: string; dataset: string; criteria: CampaignCriteria; language: string; code: string;
+  settings: CampaignSettings; createdBy: string; createdAt: string;
+};
+export type CampaignSummary = Campaign & { recipients: number; byStatus: Partial<Record<RecipientStatus, number>>; reoffending: number };
+/** A site dataset a campaign can be made from. */
+export type CampaignDataset = { name: string; accounts: number; events: number; exposures: number };
+export type CampaignsAnswer = { campaigns: CampaignSummary[]; datasets: CampaignDataset[]; canSend: boolean };
+
+export type CampaignPreview = {
+  recipients: number; accounts: number; peopleConsidered: number; ofCountry: number;
+  /** By the first criterion a person of the countries failed: paid, min-payments, min-searches, min-events, period. */
+  excluded: Record<string, number>;
+  criteria: CampaignCriteria; people: (CampaignPerson & { id: string })[];
+};
+/** The background e-mail run of a campaign (routes/campaigns.ts SendJob). */
+export type SendingState = { startedAt: string; by: string; finishedAt?: string; sent: number; bounced: number; retried: number; failed: number; error?: string; planned: number };
+export type CampaignBoard = {
+  campaign: Campaign; counts: Record<RecipientStatus, number>; reoffending: number;
+  reoffendingCheck: { datasetsRead: string[]; accountsRead: number; found: number };
+  canSend: boolean; sending: SendingState | null; recipients: RecipientView[];
+};
+export type SettingsChange = {
+  title?: string; language?: 'nl' | 'en'; site?: string; sender?: CampaignSender; legalText?: string | null;
+  letterTemplate?: StoredTemplate | null; emailTemplate?: StoredTemplate | null;
+};
+export type MarkStep = { status?: ManualStatus; at?: string; note?: string; talk?: { at: string; place?: string }; correction?: boolean };
+export type LetterRun = {
+  run: string; letters: { reference: string; file: string; sha256: string; hasAddress: boolean }[]; withoutAddress: number; manifest: string; download: string;
+  /** The letters carry the legal paragraph shipped with Lode (no campaign text set). */
+  defaultLegalText?: boolean;
+};
+export type SendPlan = {
+  messages: { reference: string; to: string; subject: string; messageId: string }[];
+  skipped: { noAddress: number; alreadySent: number; bounced: number; uncertain: number };
+  defaultLegalText?: boolean;
+};
+export type SendStarted = { started: true; planned: number; skipped: SendPlan['skipped'] };

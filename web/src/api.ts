@@ -5,7 +5,8 @@
 import type {
   Alert, AlertsAnswer, AuditEvent, AuditVerdict, CaseDetail, CaseExport, CaseSummary, DatasetSummary, DiscoverCandidate,
   EntityRow, GraphAnswer, ItemAnswer, PathAnswer, LoginAnswer, ManagedUser, Me, Profile, QuarantineEntry, Role, SearchAnswer, SearchSort,
-  Source, StatusAnswer, Watchlist,
+  Source, StatusAnswer, Watchlist, CampaignsAnswer, CampaignCriteriaInput, CampaignPreview, Campaign, CampaignBoard, RecipientView,
+  RecipientHistoryEntry, SettingsChange, MarkStep, LetterRun, SendPlan, SendStarted, RecipientStatus,
 } from './api-types.ts';
 
 export const API = '/api/v1';
@@ -47,7 +48,7 @@ export function queryString(query: Query): string {
   return text ? `?${text}` : '';
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
@@ -128,4 +129,18 @@ export const api = {
   exportCase: (name: string) => request<CaseExport>('POST', `/cases/${enc(name)}/export`),
   discover: () => request<{ total: number; candidates: DiscoverCandidate[] }>('GET', '/discover'),
   runDiscovery: (dataset: string) => request<{ total: number; candidates: DiscoverCandidate[] }>('POST', '/discover', { body: { dataset } }),
+
+  campaigns: () => request<CampaignsAnswer>('GET', '/campaigns'),
+  previewCampaign: (criteria: CampaignCriteriaInput, name?: string) => request<CampaignPreview>('POST', '/campaigns/preview', { body: { criteria, ...(name ? { name } : {}) } }),
+  createCampaign: (body: { name: string; criteria: CampaignCriteriaInput; settings?: SettingsChange }) =>
+    request<{ campaign: Campaign; recipients: number }>('POST', '/campaigns', { body }),
+  campaign: (name: string, signal?: AbortSignal) => request<CampaignBoard>('GET', `/campaigns/${enc(name)}`, { signal }),
+  recipient: (name: string, reference: string) => request<{ recipient: RecipientView; history: RecipientHistoryEntry[] }>('GET', `/campaigns/${enc(name)}/recipients/${enc(reference)}`),
+  configureCampaign: (name: string, change: SettingsChange) => request<{ campaign: Campaign }>('PUT', `/campaigns/${enc(name)}/settings`, { body: change }),
+  markRecipient: (name: string, reference: string, step: MarkStep) => request<{ recipient: RecipientView }>('POST', `/campaigns/${enc(name)}/recipients/${enc(reference)}/mark`, { body: step }),
+  generateLetters: (name: string, body: { language?: 'nl' | 'en'; date?: string; status?: RecipientStatus }) => request<LetterRun>('POST', `/campaigns/${enc(name)}/letters`, { body }),
+  planEmails: (name: string, body: { language?: 'nl' | 'en'; ratePerMinute: number; attachLetter: boolean }) =>
+    request<SendPlan>('POST', `/campaigns/${enc(name)}/send`, { body: { ...body, dryRun: true } }),
+  sendEmails: (name: string, body: { language?: 'nl' | 'en'; ratePerMinute: number; attachLetter: boolean }) =>
+    request<SendStarted>('POST', `/campaigns/${enc(name)}/send`, { body: { ...body, dryRun: false } }),
 };

@@ -19,6 +19,9 @@ import { AuditView } from './views/audit.tsx';
 import { UsersView } from './views/users.tsx';
 import { AlertsView } from './views/alerts.tsx';
 import { CaseView, CasesView } from './views/cases.tsx';
+import { CampaignsView } from './views/campaigns.tsx';
+import { NewCampaignView } from './views/campaign-new.tsx';
+import { CampaignView } from './views/campaign-board.tsx';
 import { ShortcutsDialog } from './views/shortcuts.tsx';
 
 // sigma and graphology are most of the bundle: loaded when the graph is opened
@@ -31,6 +34,8 @@ const NAV: NavItem[] = [
   { path: '/search', label: 'nav.search', key: 's', show: evidence },
   { path: '/alerts', label: 'nav.alerts', key: 'a', show: evidence },
   { path: '/cases', label: 'nav.cases', key: 'c', show: (me) => evidence(me) || me.user.role === 'investigator' },
+  // the only view of campaign officers, so their landing page (homeOf takes the first item shown)
+  { path: '/campaigns', label: 'nav.campaigns', key: 'm', show: (me) => me.user.role === 'admin' || me.user.role === 'campaign-officer' },
   { path: '/entities', label: 'nav.entities', key: 'e', show: evidence },
   { path: '/graph', label: 'nav.graph', key: 'n', show: evidence },
   { path: '/timeline', label: 'nav.timeline', key: 't', show: evidence },
@@ -98,7 +103,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       if (box instanceof HTMLInputElement) {
         box.focus();
         box.select();
-      } else navigate('/search');
+      } else if (canSeeEvidence(me)) navigate('/search');
     },
     back: () => {
       if (isHelpOpen) setHelpOpen(false);
@@ -178,6 +183,12 @@ function Routes({ path, params, me }: { path: string; params: URLSearchParams; m
   if (path === '/alerts') return <AlertsView kind={get('kind')} status={get('status') ?? 'open'} />;
   if (path === '/cases') return <CasesView />;
   if ((m = matchPath('/cases/:name', path))) return <CaseView name={m.name!} />;
+  if (path === '/campaigns') return <CampaignsView />;
+  if (path === '/campaigns/new') return <NewCampaignView dataset={get('dataset')} />;
+  // one board for the list and an open recipient: the filters survive opening a recipient
+  if ((m = matchPath('/campaigns/:name', path) ?? matchPath('/campaigns/:name/:reference', path))) {
+    return <CampaignView key={m.name} name={m.name!} reference={m.reference} panel={get('panel')} status={get('status')} q={get('q')} />;
+  }
   if (path === '/' || path === '/login') return <Loading />;
   return (
     <div className="page">

@@ -12,6 +12,7 @@ const SHORTCUTS: [string, MessageKey][] = [
   ['g s', 'nav.search'],
   ['g a', 'nav.alerts'],
   ['g c', 'nav.cases'],
+  ['g m', 'nav.campaigns'],
   ['g e', 'nav.entities'],
   ['g n', 'nav.graph'],
   ['g t', 'nav.timeline'],
