@@ -61,7 +61,11 @@ export function criteriaFrom(input: {
 }
 
 /** A campaign name: used in references, folders and URLs. */
+/** Names the workbench and the API use as words of their own paths. */
+const RESERVED_NAMES = new Set(['new', 'preview']);
+
 export function checkCampaignName(name: string): string {
+  if (RESERVED_NAMES.has(name.toLowerCase())) throw new CampaignInputError(`"${name}" is a word the workbench and the API use themselves: choose another campaign name`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) throw new CampaignInputError(`a campaign name is letters, digits, . _ - (up to 100), starting with a letter or digit; not "${name}"`);
   return name;
 }

@@ -519,9 +519,13 @@ export function shippedTemplate(kind: 'legal', language: LetterLanguage): string
 export function shippedTemplate(kind: 'letter' | 'email', language: LetterLanguage): ParsedTemplate;
 export function shippedTemplate(kind: ShippedKind, language: LetterLanguage): ParsedTemplate | string;
 export function shippedTemplate(kind: ShippedKind, language: LetterLanguage): ParsedTemplate | string {
-  const file = `${kind}.${language}.md`;
-  const text = readFileSync(new URL(`./templates/${file}`, import.meta.url), 'utf8');
-  return kind === 'legal' ? withoutComments(text) : parseTemplate(text, 'markdown', `templates/${file}`);
+  const text = shippedTemplateText(kind, language);
+  return kind === 'legal' ? withoutComments(text) : parseTemplate(text, 'markdown', `templates/${kind}.${language}.md`);
+}
+
+/** A shipped template as written (Markdown), for an officer to read or start their own from. */
+export function shippedTemplateText(kind: ShippedKind, language: LetterLanguage): string {
+  return readFileSync(new URL(`./templates/${kind}.${language}.md`, import.meta.url), 'utf8');
 }
 
 /** The default legal paragraphs of a language, to be reviewed by each campaign's legal officer. */

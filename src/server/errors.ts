@@ -7,7 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import { QuerySyntaxError } from '../search/parse.ts';
 
-export const ERROR_CODES = ['bad_request', 'query_syntax', 'unauthenticated', 'forbidden', 'csrf', 'not_found', 'ambiguous', 'conflict', 'rate_limited', 'payload_too_large', 'unavailable', 'internal'] as const;
+export const ERROR_CODES = ['bad_request', 'invalid_email', 'invalid_challenge', 'query_syntax', 'unauthenticated', 'forbidden', 'csrf', 'not_found', 'ambiguous', 'conflict', 'rate_limited', 'payload_too_large', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ErrorSchema = z.object({

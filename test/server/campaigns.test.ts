@@ -163,3 +163,44 @@ test('marks: a talk needs its time; a step out of order says why; the history an
     assert.ok(actions.has(action), `${action} audited`);
   }
 });
+
+test('the legal officer reads the texts a run would use; one letter or e-mail is previewed without recording anything', async () => {
+  const texts = await getJson<{ legalText: { text: string; isDefault: boolean }; letterTemplate: { name: string; text: string; isDefault: boolean }; emailTemplate: { name: string; isDefault: boolean }; placeholders: string[] }>(`${api}/campaigns/nl-2026/texts`, officer.token);
+  assert.equal(texts.status, 200);
+  assert.equal(texts.body.legalText.isDefault, true);
+  assert.match(texts.body.legalText.text, /139g/);
+  assert.equal(texts.body.letterTemplate.isDefault, true);
+  assert.match(texts.body.letterTemplate.text, /\{\{reference\}\}/);
+  assert.deepEqual([texts.body.emailTemplate.name, texts.body.emailTemplate.isDefault], ['mail.md', false]);
+  assert.ok(texts.body.placeholders.includes('activity'));
+  const board = (await getJson<Board>(`${api}/campaigns/nl-2026`, officer.token)).body;
+  const target = board.recipients[2]!;
+  const pdf = await fetch(`${api}/campaigns/nl-2026/recipients/${target.id}/preview`, { headers: { authorization: `Bearer ${officer.token}` } });
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  const mail = await getJson<{ subject: string; text: string }>(`${api}/campaigns/nl-2026/recipients/${target.id}/preview?kind=email&language=en`, officer.token);
+  assert.ok(mail.body.subject.includes(target.id));
+  const after = (await getJson<{ recipient: { status: string }; history: unknown[] }>(`${api}/campaigns/nl-2026/recipients/${target.id}`, officer.token)).body;
+  assert.equal(after.recipient.status, target.status, 'a preview changes nothing');
+});
+
+test('the board shows letters by their download address, never the server\'s paths; progress is polled without the board', async () => {
+  const board = (await getJson<{ recipients: { letter?: Record<string, unknown> }[] }>(`${api}/campaigns/nl-2026`, officer.token)).body;
+  const letter = board.recipients.find((r) => r.letter)!.letter!;
+  assert.equal(letter.path, undefined);
+  assert.match(String(letter.download), /^\/api\/v1\/campaigns\/nl-2026\/letters\/\d{8}T\d{6}Z(-\d+)?\/[A-Z0-9-]+\.pdf$/);
+  assert.equal((await fetch(`${server.url}${String(letter.download)}`, { headers: { authorization: `Bearer ${officer.token}` } })).status, 200);
+  const before = (await store.auditEvents({ limit: 1, offset: 0 })).total;
+  const sending = await getJson<{ sending: { finishedAt?: string } | null }>(`${api}/campaigns/nl-2026/sending`, officer.token);
+  assert.ok(sending.body.sending?.finishedAt);
+  assert.equal((await store.auditEvents({ limit: 1, offset: 0 })).total, before, 'polling progress writes no audit event');
+});
+
+test('settings can be cleared; names the workbench uses for its own pages are refused', async () => {
+  const cleared = await sendJson<{ campaign: { settings: Record<string, unknown> } }>(`${api}/campaigns/nl-2026/settings`, 'PUT', officer, { site: null, emailTemplate: null });
+  assert.equal(cleared.status, 200);
+  assert.equal(cleared.body.campaign.settings.site, undefined);
+  assert.equal(cleared.body.campaign.settings.emailTemplate, undefined);
+  assert.ok(cleared.body.campaign.settings.sender, 'what was not named stays');
+  for (const name of ['new', 'Preview']) assert.equal((await sendJson(`${api}/campaigns`, 'POST', officer, { name, criteria })).status, 400, name);
+});

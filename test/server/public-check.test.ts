@@ -217,7 +217,10 @@ test('a challenge works once; a forged, unsolved or missing one is refused with 
   const wrong = Array.from({ length: 1000 }, (_, n) => n).find((n) => !isWork(n))!;
   const refused = await postCheck(KNOWN, { challenge: unsolved.challenge, solution: String(wrong) });
   assert.equal(refused.status, 400);
-  assert.equal((await postCheck('not-an-address', await solvedChallenge())).status, 400);
+  const invalid = await postCheck('not-an-address', await solvedChallenge());
+  assert.equal(invalid.status, 400);
+  assert.equal(JSON.parse(invalid.body).error.code, 'invalid_email');
+  assert.equal(JSON.parse(again.body).error.code, 'invalid_challenge');
   const missing = await fetch(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: KNOWN }) });
   assert.equal(missing.status, 400);
   await check.idle();

@@ -164,7 +164,8 @@ export type CampaignPerson = {
   name?: string; accounts: RecipientAccount[]; emails: string[]; phones: string[]; addresses: string[]; ibans: string[]; ips: string[];
   countries: string[]; evidence: CountryEvidence[]; activity: RecipientActivity;
 };
-export type LetterRecord = { path: string; sha256: string; template: string; language: string; generatedAt: string };
+/** A generated letter as the API shows it: its file and, for letters made by the server, where to download it. */
+export type LetterRecord = { file: string; sha256: string; template: string; language: string; generatedAt: string; download?: string };
 export type EmailRecord = { to: string; state: EmailState; attempts: number; messageId?: string; lastError?: string; sentAt?: string; bouncedAt?: string; bounceReason?: string };
 export type Reoffence = { dataset: string; account: RecipientAccount; matched: string; lastActive?: string; afterContact: boolean; foundAt: string };
 /** A recipient as the board shows it: `id` is the reference. */

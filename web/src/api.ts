@@ -5,7 +5,7 @@
 import type {
   Alert, AlertsAnswer, AuditEvent, AuditVerdict, CaseDetail, CaseExport, CaseSummary, DatasetSummary, DiscoverCandidate,
   EntityRow, GraphAnswer, ItemAnswer, PathAnswer, LoginAnswer, ManagedUser, Me, Profile, QuarantineEntry, Role, SearchAnswer, SearchSort,
-  Source, StatusAnswer, Watchlist, CampaignsAnswer, CampaignCriteriaInput, CampaignPreview, Campaign, CampaignBoard, RecipientView,
+  Source, StatusAnswer, Watchlist, CampaignsAnswer, CampaignCriteriaInput, CampaignPreview, Campaign, CampaignBoard, SendingState, RecipientView,
   RecipientHistoryEntry, SettingsChange, MarkStep, LetterRun, SendPlan, SendStarted, RecipientStatus,
 } from './api-types.ts';
 
@@ -135,6 +135,7 @@ export const api = {
   createCampaign: (body: { name: string; criteria: CampaignCriteriaInput; settings?: SettingsChange }) =>
     request<{ campaign: Campaign; recipients: number }>('POST', '/campaigns', { body }),
   campaign: (name: string, signal?: AbortSignal) => request<CampaignBoard>('GET', `/campaigns/${enc(name)}`, { signal }),
+  campaignSending: (name: string) => request<{ sending: SendingState | null }>('GET', `/campaigns/${enc(name)}/sending`),
   recipient: (name: string, reference: string) => request<{ recipient: RecipientView; history: RecipientHistoryEntry[] }>('GET', `/campaigns/${enc(name)}/recipients/${enc(reference)}`),
   configureCampaign: (name: string, change: SettingsChange) => request<{ campaign: Campaign }>('PUT', `/campaigns/${enc(name)}/settings`, { body: change }),
   markRecipient: (name: string, reference: string, step: MarkStep) => request<{ recipient: RecipientView }>('POST', `/campaigns/${enc(name)}/recipients/${enc(reference)}/mark`, { body: step }),

@@ -4,16 +4,16 @@
 // recipient. Open to campaign officers for the site datasets they are granted, and to admins;
 // every read of the recipient list and every step is in the audit log.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { COUNTRY_EVIDENCE_KINDS, RECIPIENT_STATUSES, type Campaign, type CampaignSettings } from '../../model/campaigns.ts';
+import { COUNTRY_EVIDENCE_KINDS, RECIPIENT_STATUSES, type Campaign, type CampaignSettings, type Recipient } from '../../model/campaigns.ts';
 import { selectRecipients } from '../../campaigns/select.ts';
 import { freeCampaignCode, numberPeople, storeCampaign } from '../../campaigns/create.ts';
 import { CampaignInputError, checkCampaignName, checkDay, criteriaFrom, parseSender } from '../../campaigns/settings.ts';
 import { chooseTemplate, recipientView, statusCounts } from '../../campaigns/view.ts';
-import { CampaignSettingsError, isLanguage } from '../../campaigns/letter-context.ts';
-import { parseTemplate, TemplateError, type LetterLanguage } from '../../campaigns/template.ts';
+import { CampaignSettingsError, isLanguage, letterContext } from '../../campaigns/letter-context.ts';
+import { parseTemplate, PLACEHOLDERS, shippedLegalText, shippedTemplateText, TemplateError, type LetterLanguage } from '../../campaigns/template.ts';
 import { markRecipient, MANUAL_STATUSES, TrackingError } from '../../campaigns/tracking.ts';
 import { normaliseReference } from '../../campaigns/reference.ts';
 import { createCountryResolver, type CountryResolver } from '../../campaigns/country.ts';
@@ -45,8 +45,8 @@ const SenderSchema = z.record(z.string(), z.unknown());
 const SettingsSchema = z.object({
   title: z.string().max(300).optional(),
   language: z.enum(['nl', 'en']).optional(),
-  site: z.string().min(1).max(200).optional(),
-  sender: SenderSchema.optional(),
+  site: z.string().min(1).max(200).nullable().optional(),
+  sender: SenderSchema.nullable().optional(),
   legalText: z.string().min(1).max(20_000).nullable().optional(),
   letterTemplate: TemplateSchema.nullable().optional(),
   emailTemplate: TemplateSchema.nullable().optional(),
@@ -66,6 +66,25 @@ const createCampaignRoute = createRoute({
   request: { body: jsonBody(z.object({ name: z.string().min(1).max(100), criteria: CriteriaSchema, settings: SettingsSchema.optional() }).strict()) },
   responses: { 201: json('the campaign'), ...errorResponses(400, 401, 403, 404, 409) },
 });
+const sendingRoute = createRoute({
+  method: 'get', path: '/campaigns/{name}/sending', tags: ['campaigns'],
+  summary: 'The background e-mail run\'s progress, counts only (what a board polls while it runs; no personal data, not audited)',
+  request: { params: NameParams },
+  responses: { 200: json('the run, or null'), ...errorResponses(401, 403, 404) },
+});
+const textsRoute = createRoute({
+  method: 'get', path: '/campaigns/{name}/texts', tags: ['campaigns'],
+  summary: 'The legal text and the letter and e-mail templates a run would use (the campaign\'s own or the shipped ones), and the placeholders',
+  request: { params: NameParams, query: z.object({ language: z.enum(['nl', 'en']).optional() }) },
+  responses: { 200: json('the texts'), ...errorResponses(401, 403, 404) },
+});
+const previewLetterRoute = createRoute({
+  method: 'get', path: '/campaigns/{name}/recipients/{reference}/preview', tags: ['campaigns'],
+  summary: 'One recipient\'s letter (PDF) or e-mail (JSON) as a run would make it, without recording anything on the recipient',
+  request: { params: RecipientParams, query: z.object({ kind: z.enum(['letter', 'email']).default('letter'), language: z.enum(['nl', 'en']).optional() }) },
+  responses: { 200: { description: 'the PDF, or the e-mail as {subject, text, html}' }, ...errorResponses(400, 401, 403, 404) },
+});
+
 const statusRoute = createRoute({
   method: 'get', path: '/campaigns/{name}', tags: ['campaigns'],
   summary: 'A campaign\'s board: counts by status, every recipient, re-offending looked up in newer data, the e-mail run (like `lode campaign status --json`)',
@@ -134,6 +153,20 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
   // geoip-lite takes 150 MB and 70 ms: loaded on the first selection, kept after
   const countries = () => (resolver ??= createCountryResolver());
 
+  /**
+   * A recipient as the API shows it: the letter with its download address instead of the server's
+   * file path (a letter made elsewhere, by the CLI, has none).
+   */
+  function apiRecipient(recipient: Recipient, campaign: string) {
+    const { letter, ...view } = recipientView(recipient);
+    if (!letter) return view;
+    const { path, ...rest } = letter;
+    const root = deps.campaignDirectory === undefined ? undefined : resolve(deps.campaignDirectory, campaign);
+    const isOurs = root !== undefined && dirname(dirname(path)) === root;
+    const download = isOurs ? `/api/v1/campaigns/${encodeURIComponent(campaign)}/letters/${basename(dirname(path))}/${basename(path)}` : undefined;
+    return { ...view, letter: { ...rest, file: basename(path), ...(download ? { download } : {}) } };
+  }
+
   async function requireCampaign(c: Context<AppEnv>, name: string): Promise<Campaign> {
     const caller = c.get('caller');
     const allowed = campaignScope(caller.user, caller.grants);
@@ -192,6 +225,45 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     return c.json({ campaign: stored.campaign, recipients: stored.people.length, accounts: selection.accounts, excluded: selection.excluded }, 201);
   });
 
+  app.openapi(sendingRoute, async (c) => {
+    const { name } = c.req.valid('param');
+    await requireCampaign(c, name);
+    return c.json({ sending: jobs.get(name) ?? null }, 200);
+  });
+
+  app.openapi(textsRoute, async (c) => {
+    const { name } = c.req.valid('param');
+    const campaign = await requireCampaign(c, name);
+    const language = languageOf(c.req.valid('query').language, campaign);
+    const own = (field: 'letterTemplate' | 'emailTemplate', kind: 'letter' | 'email') => campaign.settings[field]
+      ?? { name: `shipped:${kind}.${language}.md`, format: 'markdown' as const, text: shippedTemplateText(kind, language) };
+    return c.json({
+      language, placeholders: [...PLACEHOLDERS],
+      legalText: { text: campaign.settings.legalText ?? shippedLegalText(language), isDefault: campaign.settings.legalText === undefined },
+      letterTemplate: { ...own('letterTemplate', 'letter'), isDefault: campaign.settings.letterTemplate === undefined },
+      emailTemplate: { ...own('emailTemplate', 'email'), isDefault: campaign.settings.emailTemplate === undefined },
+    }, 200);
+  });
+
+  app.openapi(previewLetterRoute, async (c) => {
+    const { name, reference } = c.req.valid('param');
+    const campaign = await requireCampaign(c, name);
+    const ref = requireReference(reference);
+    const [recipient] = await deps.store.recipients(name, { reference: ref });
+    if (!recipient) throw new ApiError(404, 'not_found', `no recipient ${ref}`);
+    const { kind, language: asked } = c.req.valid('query');
+    const language = languageOf(asked, campaign);
+    const { template } = await guard(async () => chooseTemplate(campaign, kind, language));
+    const context = await guard(async () => letterContext(campaign, recipient, language, deps.now().toISOString().slice(0, 10)));
+    await recordAction(deps, c, 'campaign.preview', `${name}/${ref}`, { kind, language });
+    if (kind === 'email') {
+      const { composeEmail } = await import('../../campaigns/email-compose.ts');
+      return c.json(composeEmail(template, context), 200);
+    }
+    const { renderLetterPdf } = await import('../../campaigns/letter-pdf.ts');
+    return c.body(new Uint8Array(await renderLetterPdf(template, context)), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${ref}-preview.pdf"` });
+  });
+
   app.openapi(statusRoute, async (c) => {
     const { name } = c.req.valid('param');
     const campaign = await requireCampaign(c, name);
@@ -201,7 +273,7 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     await recordAction(deps, c, 'campaign.status', name, { recipients: recipients.length, reoffencesFound: check.found });
     return c.json({
       campaign, counts: statusCounts(recipients), reoffending: recipients.filter((r) => r.reoffences.some((o) => o.afterContact)).length,
-      reoffendingCheck: check, canSend: deps.mailer !== undefined, sending: jobs.get(name) ?? null, recipients: recipients.map(recipientView),
+      reoffendingCheck: check, canSend: deps.mailer !== undefined, sending: jobs.get(name) ?? null, recipients: recipients.map((r) => apiRecipient(r, name)),
     }, 200);
   });
 
@@ -212,7 +284,7 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     const [recipient] = await deps.store.recipients(name, { reference: ref });
     if (!recipient) throw new ApiError(404, 'not_found', `no recipient ${ref}`);
     await recordAction(deps, c, 'campaign.recipient', `${name}/${ref}`, {});
-    return c.json({ recipient: recipientView(recipient), history: await deps.store.recipientHistory(name, ref) }, 200);
+    return c.json({ recipient: apiRecipient(recipient, name), history: await deps.store.recipientHistory(name, ref) }, 200);
   });
 
   app.openapi(settingsRoute, async (c) => {
@@ -236,7 +308,7 @@ export function campaignRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
     };
     const recipient = await guard(() => markRecipient(deps.store, name, ref, step, c.get('caller').user.name));
     await recordAction(deps, c, 'campaign.mark', `${name}/${ref}`, { ...step });
-    return c.json({ recipient: recipientView(recipient) }, 200);
+    return c.json({ recipient: apiRecipient(recipient, name) }, 200);
   });
 
   app.openapi(lettersRoute, async (c) => {
@@ -348,8 +420,10 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 
 function settingsFrom(body: z.infer<typeof SettingsSchema>, base: CampaignSettings): CampaignSettings {
   const settings: CampaignSettings = { ...base };
-  if (body.site !== undefined) settings.site = body.site;
-  if (body.sender !== undefined) settings.sender = parseSender(body.sender, 'sender');
+  if (body.site === null) delete settings.site;
+  else if (body.site !== undefined) settings.site = body.site;
+  if (body.sender === null) delete settings.sender;
+  else if (body.sender !== undefined) settings.sender = parseSender(body.sender, 'sender');
   if (body.legalText !== undefined) {
     if (body.legalText === null) delete settings.legalText;
     else settings.legalText = body.legalText.trim();

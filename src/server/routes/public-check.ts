@@ -76,8 +76,8 @@ export function publicCheckRoutes(deps: ServerDeps) {
     const outcome = service.submit(c.req.valid('json'));
     switch (outcome.kind) {
       case 'accepted': return c.json(CHECK_ACCEPTED, 202);
-      case 'invalid-email': throw new ApiError(400, 'bad_request', 'that is not an e-mail address');
-      case 'invalid-challenge': throw new ApiError(400, 'bad_request', `the form has ${outcome.reason === 'expired' ? 'expired' : 'to be loaded again'}: reload the page and try again`);
+      case 'invalid-email': throw new ApiError(400, 'invalid_email', 'that is not an e-mail address');
+      case 'invalid-challenge': throw new ApiError(400, 'invalid_challenge', `the form has ${outcome.reason === 'expired' ? 'expired' : 'to be loaded again'}: reload the page and try again`);
       case 'busy': throw new ApiError(429, 'rate_limited', 'the check is busy: try again in a few minutes', { 'Retry-After': '300' });
       case 'unavailable': throw new ApiError(503, 'unavailable', 'the check cannot send mail at the moment: try again later');
     }

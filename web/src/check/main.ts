@@ -104,9 +104,8 @@ function clearFailure(): void {
 async function failureOf(response: Response): Promise<Failure> {
   if (response.status === 429) return { kind: 'busy', retryAfterSeconds: Number(response.headers.get('retry-after')) || 300 };
   if (response.status === 400) {
-    // both refusals are 400 bad_request; only the message tells an address the server cannot read from a stale form
-    const body = await response.json().catch(() => undefined) as { error?: { message?: string } } | undefined;
-    return /not an e-mail address/.test(body?.error?.message ?? '') ? { kind: 'invalid-email' } : { kind: 'reload' };
+    const body = await response.json().catch(() => undefined) as { error?: { code?: string } } | undefined;
+    return body?.error?.code === 'invalid_email' ? { kind: 'invalid-email' } : { kind: 'reload' };
   }
   return { kind: 'unavailable' };
 }

@@ -4,7 +4,7 @@
 // the board polls its own answer for the run's progress.
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api.ts';
-import { RECIPIENT_STATUSES, type CampaignBoard, type RecipientStatus, type RecipientView } from '../api-types.ts';
+import { RECIPIENT_STATUSES, type CampaignBoard, type RecipientStatus, type RecipientView, type SendingState } from '../api-types.ts';
 import { formatNumber, formatTime } from '../format.ts';
 import { useI18n, useT } from '../i18n.tsx';
 import { useListKeys } from '../keyboard.ts';
@@ -50,11 +50,28 @@ export function CampaignView({ name, reference, panel, status, q }: { name: stri
   });
 
   const running = data?.sending && !data.sending.finishedAt;
+  const [progress, setProgress] = useState<SendingState | null>(null);
+  // while e-mails go out, poll the light progress answer (counts only, not audited); the whole
+  // board (every recipient, re-offending looked up, an audit event) is read again once at the end
   useEffect(() => {
     if (!running) return;
-    const timer = window.setTimeout(reload, POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [running, data, reload]);
+    let stopped = false;
+    const poll = () => {
+      api.campaignSending(name).then((answer) => {
+        if (stopped) return;
+        setProgress(answer.sending);
+        if (answer.sending?.finishedAt) reload();
+        else timer = window.setTimeout(poll, POLL_MS);
+      }, () => {
+        if (!stopped) timer = window.setTimeout(poll, POLL_MS);
+      });
+    };
+    let timer = window.setTimeout(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [running, name, reload]);
 
   if (error && !data) return <div className="page"><PageHeader title={name} /><ErrorNote error={error} /></div>;
   if (!data) return <div className="page"><PageHeader title={name} /><Loading /></div>;
@@ -77,7 +94,7 @@ export function CampaignView({ name, reference, panel, status, q }: { name: stri
         ))}
       </PageHeader>
       <ErrorNote error={error} />
-      {data.sending ? <SendingProgress sending={data.sending} /> : null}
+      {data.sending ? <SendingProgress sending={running && progress ? progress : data.sending} /> : null}
       <StatusStrip board={data} filter={filter} onFilter={(f) => go(reference, { status: f || undefined })} />
       {openPanel === 'settings' ? <SettingsPanel key={campaign.name} campaign={campaign} onSaved={reload} /> : null}
       {openPanel === 'letters' ? <LettersPanel campaign={campaign} onDone={reload} /> : null}

@@ -11,11 +11,6 @@ import { ErrorNote, Loading, useAsync } from '../ui.tsx';
 import { ActivityFacts, Countries, EvidenceList, StatusBadge } from './campaigns.tsx';
 
 /** The letter's download address, from where the server wrote it (…/CAMPAIGN/RUN/FILE). */
-export function letterDownload(campaign: string, path: string): { href: string; file: string } | undefined {
-  const found = /[\\/](\d{8}T\d{6}Z(?:-\d+)?)[\\/]([A-Za-z0-9._-]{1,100})$/.exec(path);
-  if (!found) return undefined;
-  return { href: `/api/v1/campaigns/${encodeURIComponent(campaign)}/letters/${found[1]}/${encodeURIComponent(found[2]!)}`, file: found[2]! };
-}
 
 /** A datetime-local value (the officer's own clock) as an ISO time; undefined when empty or invalid. */
 export function localToIso(value: string): string | undefined {
@@ -43,7 +38,7 @@ export function RecipientPanel({ campaign, reference, onChanged, onClose }: { ca
   if (error && !data) return <aside className="detail recipient-detail"><ErrorNote error={error} /></aside>;
   if (!data) return <aside className="detail recipient-detail"><Loading /></aside>;
   const r = data.recipient;
-  const letter = r.letter ? letterDownload(campaign.name, r.letter.path) : undefined;
+  const letter = r.letter?.download ? { href: r.letter.download, file: r.letter.file } : undefined;
   return (
     <aside className="detail recipient-detail" data-testid="recipient" aria-labelledby="recipient-title">
       <div className="detail-head">
