@@ -2,6 +2,7 @@
 // API, and nothing more. It holds no address, only keyed identifiers (see keyed-identifier.ts),
 // and passwords only as the SHA-1 and NTLM hashes the range API serves; the evidence stays in
 // the analyst store. Implemented in src/store/sqlite/check-index.ts.
+import type { KeyObject } from 'node:crypto';
 import type { CheckFinding, PublicBreach, RangeMode } from '../model/breachcheck.ts';
 import type { ExposureRecord } from '../model/records.ts';
 import type { BreachMeta } from './breaches.ts';
@@ -44,7 +45,7 @@ export interface PublicCheckIndex {
  * same function the check page uses, so the digest published is the digest a person's typing
  * produces; an address that cannot be checked keeps only its password hashes.
  */
-export function exposureEntry(exposure: ExposureRecord, key: Uint8Array): PublishEntry {
+export function exposureEntry(exposure: ExposureRecord, key: Uint8Array | KeyObject): PublishEntry {
   const address = exposure.identifierType === 'email' ? normaliseCheckEmail(exposure.identifier) : undefined;
   return {
     ...(address !== undefined && { digest: keyedDigest(key, address) }),

@@ -3,8 +3,8 @@
 // whose SHA-256 together with the challenge starts with `bits` zero bits, and the server checks
 // that with one hash. The token is self-contained (stateless to issue); only nonces of solved
 // challenges are remembered, to refuse a second use, and only until they expire.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { MIN_CHECK_KEY_BYTES } from './keyed-identifier.ts';
+import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hmacKey } from './keyed-identifier.ts';
 import { secureRandomBelow, type RandomBelow } from './random.ts';
 
 /**
@@ -51,8 +51,8 @@ export type VerifyResult = { ok: true; code: string } | { ok: false; reason: Ver
 type ChallengePayload = { v: 1; iat: number; exp: number; bits: number; nonce: string; code: string };
 
 /** A new challenge for the check page, signed under `secret` (at least 32 bytes). */
-export function issueChallenge(secret: Uint8Array, options: IssueOptions): IssuedChallenge {
-  assertSecret(secret);
+export function issueChallenge(secret: Uint8Array | KeyObject, options: IssueOptions): IssuedChallenge {
+  const key = hmacKey(secret, 'the challenge secret');
   const bits = options.bits ?? DEFAULT_CHALLENGE_BITS;
   const ttlMs = options.ttlMs ?? DEFAULT_CHALLENGE_TTL_MS;
   if (!Number.isInteger(bits) || bits < 0 || bits > MAX_CHALLENGE_BITS) throw new Error(`challenge bits must be an integer 0..${MAX_CHALLENGE_BITS} (got ${bits})`);
@@ -62,7 +62,7 @@ export function issueChallenge(secret: Uint8Array, options: IssueOptions): Issue
   const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[random(CODE_ALPHABET.length)]).join('');
   const payload: ChallengePayload = { v: 1, iat: options.nowMs, exp: options.nowMs + ttlMs, bits, nonce, code };
   const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-  return { challenge: `${body}.${tag(secret, body).toString('base64url')}`, bits, code, expiresAt: new Date(payload.exp).toISOString() };
+  return { challenge: `${body}.${tag(key, body).toString('base64url')}`, bits, code, expiresAt: new Date(payload.exp).toISOString() };
 }
 
 /**
@@ -70,13 +70,13 @@ export function issueChallenge(secret: Uint8Array, options: IssueOptions): Issue
  * before anything in the token is believed. A solved challenge is spent: the nonce is
  * recorded in `used` only when everything else holds, so a wrong guess does not burn it.
  */
-export function verifySolution(secret: Uint8Array, challenge: string, solution: string, options: { nowMs: number; used: ReplayGuard }): VerifyResult {
-  assertSecret(secret);
+export function verifySolution(secret: Uint8Array | KeyObject, challenge: string, solution: string, options: { nowMs: number; used: ReplayGuard }): VerifyResult {
+  const key = hmacKey(secret, 'the challenge secret');
   if (challenge.length > MAX_CHALLENGE_LENGTH || !SOLUTION.test(solution)) return { ok: false, reason: 'malformed' };
   const parts = challenge.split('.');
   const [body, sent] = parts;
   if (parts.length !== 2 || !body || !sent || !BASE64URL.test(body) || !BASE64URL.test(sent)) return { ok: false, reason: 'malformed' };
-  const expected = tag(secret, body);
+  const expected = tag(key, body);
   const given = Buffer.from(sent, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
   const payload = parsePayload(body);
@@ -155,11 +155,7 @@ export class ReplayGuard {
   }
 }
 
-function assertSecret(secret: Uint8Array): void {
-  if (secret.byteLength < MIN_CHECK_KEY_BYTES) throw new Error(`the challenge secret must be at least ${MIN_CHECK_KEY_BYTES} bytes (got ${secret.byteLength})`);
-}
-
-function tag(secret: Uint8Array, body: string): Buffer {
+function tag(secret: KeyObject, body: string): Buffer {
   return createHmac('sha256', secret).update(body, 'utf8').digest();
 }
 

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import type { PublicCheckIndex, PublishCounts, PublishEntry } from './check-index.ts';
 import { exposureEntry } from './check-index.ts';
 import type { BreachMeta } from './breaches.ts';
+import { hmacKey } from './keyed-identifier.ts';
 
 const PAGE = 5000;
 
@@ -11,7 +12,8 @@ export async function publishDataset(options: {
   store: Store; index: PublicCheckIndex; key: Uint8Array; meta: BreachMeta; at: string; onProgress?(exposures: number): void;
 }): Promise<PublishCounts & { exposures: number }> {
   let exposures = 0;
-  const { store, key, meta } = options;
+  const { store, meta } = options;
+  const key = hmacKey(options.key);
   async function* entries(): AsyncGenerator<PublishEntry> {
     let afterId = 0;
     for (;;) {

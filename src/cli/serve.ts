@@ -28,6 +28,7 @@ export const serveCommand: Command = {
     'smtp-ca': { type: 'string', description: 'PEM file of the CA that signed the mail server\'s certificate', valueName: 'FILE' },
     outbox: { type: 'string', description: 'write mails as .eml files into this folder instead of sending them', valueName: 'DIR' },
     'mail-from': { type: 'string', description: 'the From: of the check\'s and campaigns\' mails (or LODE_MAIL_FROM)', valueName: 'ADDR' },
+    'check-bits': { type: 'string', description: 'proof-of-work difficulty of the check page, 0-24 (default 16, or LODE_CHECK_BITS)', valueName: 'N' },
     organisation: { type: 'string', description: 'who the check\'s mails are from, by name (or LODE_ORGANISATION)', valueName: 'NAME' },
   },
   positionals: { min: 0, max: 0, names: '' },
@@ -39,6 +40,8 @@ export const serveCommand: Command = {
     const mailFrom = stringOption(args, 'mail-from') ?? io.env.LODE_MAIL_FROM;
     if (smtpUrl && !mailFrom) throw new UsageError('--mail-from ADDR (or LODE_MAIL_FROM) is needed with --smtp: the address mails come from');
     const caFile = stringOption(args, 'smtp-ca');
+    const challengeBits = stringOption(args, 'check-bits') === undefined && io.env.LODE_CHECK_BITS === undefined ? undefined
+      : integerOption({ ...args, values: { ...args.values, 'check-bits': stringOption(args, 'check-bits') ?? io.env.LODE_CHECK_BITS } }, 'check-bits', 16, 0, 24);
     const outbox = stringOption(args, 'outbox');
     if (smtpUrl && outbox) throw new UsageError('--smtp and --outbox: mail goes to one of them');
     if (outbox && !mailFrom) throw new UsageError('--mail-from ADDR (or LODE_MAIL_FROM) is needed with --outbox: the address mails come from');
@@ -49,7 +52,7 @@ export const serveCommand: Command = {
       try {
         check = await openPublicCheck(settings, {
           ...(smtpUrl ? { mail: { url: smtpUrl, ...(caFile ? { ca: await readFile(caFile, 'utf8') } : {}) } } : outbox ? { mail: { outbox } } : {}),
-          from: mailFrom, organisation: stringOption(args, 'organisation') ?? io.env.LODE_ORGANISATION,
+          from: mailFrom, organisation: stringOption(args, 'organisation') ?? io.env.LODE_ORGANISATION, challengeBits,
           log: (line) => io.stderr.write(`lode serve: ${line}\n`),
           onNotified: async (event) => {
             await store.appendAudit({ actor: 'public check', action: 'check.notified', details: { digest: event.digest, breaches: event.breaches, language: event.language } });

@@ -11,13 +11,15 @@ export function openOutboxMailer(dir: string): Mailer {
   const folder = resolve(dir);
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
   let sequence = 0;
+  let made: Promise<unknown> | undefined;
+  const ensureFolder = () => (made ??= mkdir(folder, { recursive: true }));
   return {
     description: `outbox:${folder}`,
     async verify() {
-      await mkdir(folder, { recursive: true });
+      await ensureFolder();
     },
     async send(mail: OutgoingMail): Promise<SendOutcome> {
-      await mkdir(folder, { recursive: true });
+      await ensureFolder();
       const info = await composer.sendMail({
         from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}),
         messageId: `<${mail.messageId}>`, headers: mail.headers ?? {},

@@ -34,8 +34,13 @@ export function parseSmtpUrl(url: string): URL {
 export function openSmtpMailer(settings: SmtpSettings): Mailer {
   parseSmtpUrl(settings.url);
   const timeoutMs = settings.timeoutMs ?? 30_000;
+  // a pooled connection: one per message measured 113 ms a message against 5 ms on loopback, and
+  // over a network each new connection costs its TLS and login round trips again
   const transport = nodemailer.createTransport({
     url: settings.url,
+    pool: true,
+    maxConnections: 2,
+    maxMessages: 100,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs * 2,
