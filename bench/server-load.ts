@@ -4,12 +4,9 @@
 // the load generator does not share the server's event loop), then a shorter run opening items
 // (the conversation view). Prints Markdown; a benchmark, it passes or fails nothing, but it
 // prints the bodies of any non-2xx answers, since under load those are bugs to chase.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -17,6 +14,7 @@ import { ingest } from '../src/ingest/pipeline.ts';
 import { hashPassword } from '../src/security/passwords.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { ensureCorpus, type Corpus } from './corpus.ts';
+import { cpuSecondsOf, quantile, startChildServer, stopChild, type ChildServer } from './load.ts';
 import { log } from './log.ts';
 import { describeMachine } from './machine.ts';
 import { pickHandles, queryMix } from './queries.ts';
@@ -35,13 +33,11 @@ const PASSWORD = 'bench analysts share this password';
 const SEARCH_PARAMETERS = { limit: '50', sort: 'newest', facets: 'true' };
 const ITEM_CONTEXT = 8;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// Linux reports process CPU time in USER_HZ ticks, 100 a second on every mainstream build
-const TICKS_PER_SECOND = 100;
 
 type LoadRun = { result: autocannon.Result; failures: Failure[]; latencyByLabel: Map<string, number[]>; serverCpuSeconds: number; benchCpuSeconds: number };
 type LoadRequest = { path: string; token: string; label: string };
 type Failure = { status: number; path: string; body: string };
-type Server = { url: string; child: ChildProcess; stderr: string[] };
+type Server = ChildServer;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -154,34 +150,7 @@ async function prepareAnalysts(home: string, count: number): Promise<string[]> {
 /** `bin/lode serve` on a free port; resolves with the URL it prints on stderr. */
 async function startServeChild(home: string, profileDirectory: string | undefined): Promise<Server> {
   const env = profileDirectory === undefined ? process.env : { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDirectory}` };
-  const child = spawn(join(ROOT, 'bin/lode'), ['serve', '--port', '0', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env });
-  const stderr: string[] = [];
-  const lines = createInterface({ input: child.stderr! });
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`lode serve printed no URL within 120 s:\n${stderr.join('\n')}`)), 120_000);
-    lines.on('line', (line) => {
-      stderr.push(line);
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`lode serve exited with ${code}:\n${stderr.join('\n')}`));
-    });
-  });
-  return { url, child, stderr };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  return startChildServer(join(ROOT, 'bin/lode'), ['serve', '--port', '0', '--home', home], { env, label: 'lode serve' });
 }
 
 async function login(url: string, username: string): Promise<string> {
@@ -255,14 +224,6 @@ async function runLoad(server: Server, title: string, duration: number, connecti
   };
 }
 
-/** User plus system CPU time of a process so far (all its threads), from /proc. */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the command name may hold spaces: the fields after it are counted from its closing parenthesis
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
 type Report = { loadBefore: number[]; corpus: Corpus; connections: number; queries: string[]; warm: Warm[]; search: LoadRun; items: LoadRun; itemIds: number; server: Server };
 
 function report(r: Report): void {
@@ -301,12 +262,6 @@ function report(r: Report): void {
   const serverLog = r.server.stderr.filter((line) => !/listening on|created user/.test(line));
   if (serverLog.length > 0) lines.push('', 'The server said:', '', '```', ...serverLog.slice(0, 40), '```');
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** The q-quantile of sorted values (nearest rank). */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 process.exitCode = await main();
