@@ -8,7 +8,7 @@ import { queryContext } from '../extract/entities/region.ts';
 import type { EntityType } from '../extract/entities/types.ts';
 import { QuerySyntaxError } from './parse.ts';
 import { foldText, tokenize } from '../extract/tokens.ts';
-import { timeKeyFloor } from '../store/sqlite/time-key.ts';
+import { timeKeyFloor } from '../store/time-key.ts';
 
 export type SqlValue = string | number;
 

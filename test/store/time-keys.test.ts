@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { messageId, secondsOfMessageId } from '../../src/ingest/ids.ts';
-import { messageTimeKey, naturalKeyOfId } from '../../src/store/sqlite/time-key.ts';
+import { messageTimeKey, naturalKeyOfId } from '../../src/store/time-key.ts';
 import { count, message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 
 const TS = '2020-04-01T12:00:00Z';

@@ -16,7 +16,7 @@ import { personsFromLinks } from '../../analyze/links.ts';
 import { nameHypotheses } from '../../analyze/aliases.ts';
 import * as analysis from './analysis.ts';
 import { runSqliteSearch } from './search.ts';
-import { messageTimeKey, naturalKeyOfId } from './time-key.ts';
+import { messageTimeKey, naturalKeyOfId } from '../time-key.ts';
 import * as security from './security.ts';
 import * as scope from './scope.ts';
 import * as triage from './triage.ts';

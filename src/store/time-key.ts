@@ -4,7 +4,7 @@
 // 2^20 slots a second keep the key below 2^53 (exact in a JS number) until the year 2245.
 // Items without a time sort before everything dated (and fall outside any date filter).
 
-import { secondsOfMessageId, UNDATED_SECONDS } from '../../ingest/ids.ts';
+import { secondsOfMessageId, UNDATED_SECONDS } from '../ingest/ids.ts';
 
 export const SLOTS_PER_SECOND = 2 ** 20;
 
