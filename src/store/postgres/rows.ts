@@ -1,0 +1,61 @@
+// Rows of the PostgreSQL store as the model's types: the same shapes the SQLite store returns.
+import type { Source, StoredMessage } from '../../model/items.ts';
+import type { Row } from './db.ts';
+
+export function optional(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+export function toSource(row: Row): Source {
+  return {
+    id: Number(row.id), datasetId: Number(row.dataset_id), path: String(row.path), sha256: String(row.sha256),
+    sizeBytes: Number(row.size_bytes), format: String(row.format), status: row.status === 'complete' ? 'complete' : 'ingesting',
+    records: Number(row.records), quarantined: Number(row.quarantined),
+    checkpoint: { line: Number(row.checkpoint_line), offset: Number(row.checkpoint_offset) },
+    startedAt: String(row.started_at), finishedAt: optional(row.finished_at),
+  };
+}
+
+/** The columns a StoredMessage is made of; `m` is the messages row. */
+export const MESSAGE_SELECT = `
+  SELECT m.dataset_id, m.key, m.uid, m.kind, m.ref, m.platform, m.sender_id, m.recipients, m.ts_ms, m.body, m.lang, m.attachments, m.extra,
+         m.source_id, m.line, m.byte_offset, d.name AS dataset, s.sha256, s.path, c.key AS conversation_key
+  FROM messages m
+  JOIN datasets d ON d.id = m.dataset_id
+  JOIN sources s ON s.dataset_id = m.dataset_id AND s.id = m.source_id
+  JOIN conversations c ON c.dataset_id = m.dataset_id AND c.id = m.conversation_id`;
+
+/** A messages row (MESSAGE_SELECT) with its accounts' handles looked up. */
+export function toStoredMessage(row: Row, handles: ReadonlyMap<number, string>): StoredMessage {
+  const recipients = ((row.recipients as number[] | null) ?? []).map(Number);
+  const key = String(row.conversation_key);
+  return {
+    id: String(row.uid),
+    ref: optional(row.ref),
+    kind: Number(row.kind) === 1 ? 'note' : 'message',
+    dataset: String(row.dataset),
+    platform: String(row.platform),
+    ts: row.ts_ms == null ? undefined : new Date(Number(row.ts_ms)).toISOString(),
+    from: handles.get(Number(row.sender_id)) ?? `#${row.sender_id}`,
+    to: recipients.map((r) => handles.get(r) ?? `#${r}`),
+    group: key.startsWith('group:') ? key.slice('group:'.length) : undefined,
+    body: String(row.body),
+    lang: optional(row.lang),
+    attachments: row.attachments ? JSON.parse(String(row.attachments)) : [],
+    extra: row.extra ? JSON.parse(String(row.extra)) : undefined,
+    provenance: {
+      sourceId: Number(row.source_id), sourceSha256: String(row.sha256), sourcePath: String(row.path),
+      line: Number(row.line), offset: Number(row.byte_offset),
+    },
+  };
+}
+
+/** The account ids a set of message rows names (senders and recipients). */
+export function accountIdsOf(rows: readonly Row[]): number[] {
+  const ids = new Set<number>();
+  for (const row of rows) {
+    ids.add(Number(row.sender_id));
+    for (const r of (row.recipients as number[] | null) ?? []) ids.add(Number(r));
+  }
+  return [...ids];
+}

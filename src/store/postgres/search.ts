@@ -1,0 +1,114 @@
+// Runs a compiled query on the PostgreSQL store: the total is a count over the match, the page
+// is read newest first (or oldest, or by ts_rank for small hit sets, as the SQLite store ranks
+// with bm25 only below RELEVANCE_MAX_HITS), facets over the newest FACET_SAMPLE hits, snippets
+// for the page only.
+import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
+import { compilePostgres, type PostgresPlan } from '../../search/compile-postgres.ts';
+import { nearestTerms } from '../../search/edit-distance.ts';
+import { escapeHtml, highlighterOf, snippetOf } from '../../search/snippet.ts';
+import type { StoredSearch } from '../store.ts';
+import { FACET_SAMPLE, RELEVANCE_MAX_HITS } from '../sqlite/search.ts';
+import { Params, type Queryable } from './db.ts';
+import { MESSAGE_SELECT, accountIdsOf, toStoredMessage } from './rows.ts';
+import { visibilityConditions } from './scope.ts';
+import type { HandleLookup } from './pg-store.ts';
+
+const FACET_BUCKETS = 20;
+const FUZZY_EXPANSIONS = 64;
+
+export async function runPostgresSearch(db: Queryable, request: StoredSearch, handles: HandleLookup): Promise<Omit<SearchResult, 'took_ms'>> {
+  const p = new Params();
+  const plan = await compilePostgres(request.ast, p, { expandFuzzy: (term, distance) => expandFuzzy(db, term, distance) });
+  const where = [plan.where];
+  if (request.dataset !== undefined) where.push(`m.dataset_id IN (SELECT id FROM datasets WHERE name = ${p.add(request.dataset)})`);
+  // ANDed with the whole query, so a `dataset:` field (even inside an OR) cannot widen it
+  if (request.datasets !== undefined) where.push(`m.dataset_id IN (SELECT id FROM datasets WHERE name = ANY(${p.add(request.datasets)}::text[]))`);
+  const hidden = await visibilityConditions(db, request.viewer);
+  where.push(...hidden);
+  if (plan.minKey !== undefined) where.push(`m.key >= ${p.add(plan.minKey)}`);
+  if (plan.maxKeyExclusive !== undefined) where.push(`m.key < ${p.add(plan.maxKeyExclusive)}`);
+  const from = `FROM messages m WHERE ${where.join(' AND ')}`;
+  // what the page adds (rank, limit, offset) comes after: the counts take the values of `from` only
+  const fromValues = [...p.values];
+  const total = Number((await db.one(`SELECT count(*) AS n ${from}`, fromValues))?.n ?? 0);
+
+  let sort: SearchSort = request.sort;
+  let notice: string | undefined;
+  if (sort === 'relevance' && (plan.rank === undefined || total > RELEVANCE_MAX_HITS)) {
+    notice = plan.rank !== undefined
+      ? `${total} hits are too many to rank by relevance (limit ${RELEVANCE_MAX_HITS}); showing newest first. Narrow the query to rank.`
+      : 'The query has no words to rank by; showing newest first.';
+    sort = 'newest';
+  }
+  const rank = sort === 'relevance' ? `ts_rank(m.terms, ${p.add(plan.rank!)}::tsquery)` : undefined;
+  const order = rank ? `${rank} DESC, m.key DESC` : `m.key ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
+  const page = await db.query(`SELECT m.dataset_id, m.key${rank ? `, ${rank} AS rank` : ''} ${from} ORDER BY ${order} LIMIT ${p.add(request.limit)} OFFSET ${p.add(request.offset)}`, p.values);
+  const rows = page.length === 0 ? [] : await db.query(`${MESSAGE_SELECT} WHERE (m.dataset_id, m.key) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))`,
+    [page.map((r) => Number(r.dataset_id)), page.map((r) => Number(r.key))]);
+  const byKey = new Map(rows.map((r) => [`${r.dataset_id}:${r.key}`, r]));
+  const names = await handles(accountIdsOf(rows));
+  const highlight = highlighterOf(request.ast, plan.expansions);
+  const hasWords = plan.rank !== undefined;
+  const hits: SearchHit[] = page.map((ref) => {
+    const message = toStoredMessage(byKey.get(`${ref.dataset_id}:${ref.key}`)!, names);
+    return {
+      id: message.id, ref: message.ref, dataset: message.dataset, platform: message.platform, kind: message.kind,
+      ts: message.ts, from: message.from, to: message.to, body: message.body,
+      snippet: hasWords ? snippetOf(message.body, highlight) : escapeHtml(message.body.length > 160 ? `${message.body.slice(0, 160)}…` : message.body),
+      ...(ref.rank == null ? {} : { score: Number(ref.rank) }),
+    };
+  });
+  const result: Omit<SearchResult, 'took_ms'> = { total, sort, hits };
+  if (notice) result.notice = notice;
+  // the vocabulary is shared by all datasets: a restricted asker sees hits, not the expansion list
+  if (Object.keys(plan.expansions).length > 0 && request.datasets === undefined && hidden.length === 0) result.expansions = plan.expansions;
+  if (request.facets) result.facets = await facets(db, from, fromValues, total, handles);
+  if (request.days) result.days = await dayCounts(db, from, fromValues);
+  return result;
+}
+
+async function expandFuzzy(db: Queryable, term: string, distance: number): Promise<string[]> {
+  const rows = await db.query<{ term: string }>('SELECT term FROM vocabulary WHERE length BETWEEN $1 AND $2', [term.length - distance, term.length + distance]);
+  return nearestTerms(term, rows.map((r) => r.term), distance, FUZZY_EXPANSIONS);
+}
+
+async function dayCounts(db: Queryable, from: string, params: Params['values']): Promise<FacetBucket[]> {
+  const rows = await db.query(`SELECT trunc(m.ts_ms / 86400000.0) AS day, count(*) AS n ${from} GROUP BY day ORDER BY day NULLS LAST`, params);
+  const days = rows.map((r) => ({ value: r.day == null ? 'undated' : new Date(Number(r.day) * 86_400_000).toISOString().slice(0, 10), count: Number(r.n) }));
+  // as the SQLite store orders them: undated (NULL) first
+  return [...days.filter((d) => d.value === 'undated'), ...days.filter((d) => d.value !== 'undated')];
+}
+
+async function facets(db: Queryable, from: string, params: Params['values'], total: number, handles: HandleLookup): Promise<SearchFacets> {
+  const rows = await db.query(`SELECT m.sender_id, m.dataset_id, m.platform, m.lang, m.ts_ms ${from} ORDER BY m.key DESC LIMIT ${FACET_SAMPLE}`, params);
+  const tally = () => new Map<string, number>();
+  const senderIds = tally();
+  const datasetIds = tally();
+  const platform = tally();
+  const language = tally();
+  const day = tally();
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  for (const row of rows) {
+    bump(senderIds, String(row.sender_id));
+    bump(datasetIds, String(row.dataset_id));
+    bump(platform, String(row.platform));
+    bump(language, row.lang == null ? 'unknown' : String(row.lang));
+    bump(day, row.ts_ms == null ? 'undated' : new Date(Number(row.ts_ms)).toISOString().slice(0, 10));
+  }
+  const top = (map: Map<string, number>, limit = FACET_BUCKETS) =>
+    [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value, count]) => ({ value, count }));
+  const topSenders = top(senderIds);
+  const names = await handles(topSenders.map((b) => Number(b.value)));
+  const datasets = new Map((await db.query('SELECT id, name FROM datasets')).map((r) => [String(r.id), String(r.name)]));
+  return {
+    sampled: total > rows.length,
+    sampleSize: rows.length,
+    sender: topSenders.map((b) => ({ value: names.get(Number(b.value)) ?? `#${b.value}`, count: b.count })),
+    dataset: top(datasetIds).map((b) => ({ value: datasets.get(b.value) ?? b.value, count: b.count })),
+    platform: top(platform),
+    language: top(language),
+    day: [...day].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count })),
+  };
+}
+
+export type { PostgresPlan };
