@@ -28,7 +28,7 @@ const { values } = parseArgs({
 if (!values.home || !values.outbox) throw new Error('--home and --outbox are required');
 const settings = { home: values.home, env: {} };
 const limit = Number(values.limit);
-const store = openStore({ ...settings, purpose: 'read' });
+const store = await openStore({ ...settings, purpose: 'read' });
 const check = await openPublicCheck(settings, {
   mail: { outbox: values.outbox }, from: values['mail-from'], organisation: 'Lode bench',
   challengeBits: Number(values.bits),

@@ -27,7 +27,7 @@ export type QuerySearchRuns = {
 
 export async function runSearches(storePath: string, queries: readonly BenchQuery[], runs: number): Promise<QuerySearchRuns[]> {
   // opened as the CLI opens a store for reading
-  const store = openStore({ store: `sqlite:${storePath}`, env: {}, purpose: 'read' });
+  const store = await openStore({ store: `sqlite:${storePath}`, env: {}, purpose: 'read' });
   try {
     const parsed = queries.map((q) => ({ query: q.query, ast: parseQuery(q.query) }));
     log(`search: cold run of ${parsed.length} queries`);

@@ -30,15 +30,17 @@ export function storeLocation(settings: StoreSettings): string {
   return settings.store || settings.env.LODE_STORE || `sqlite:${join(homeDirectory(settings), 'lode.sqlite')}`;
 }
 
-export function openStore(settings: StoreSettings): Store {
+/** The store the settings name; the PostgreSQL client is loaded only for a postgres:// store. */
+export async function openStore(settings: StoreSettings): Promise<Store> {
   const location = storeLocation(settings);
   if (location.startsWith('sqlite:')) {
     return openSqliteStore({ path: resolve(location.slice('sqlite:'.length)), mmapMiB: settings.purpose === 'ingest' ? 0 : READ_MMAP_MIB });
   }
   if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new StoreSettingsError('the PostgreSQL store is not part of this version yet; use the embedded store (sqlite:PATH)');
+    const { openPostgresStore } = await import('./store/postgres/pg-store.ts');
+    return openPostgresStore({ url: location });
   }
-  throw new StoreSettingsError(`unknown store "${location}": use sqlite:PATH`);
+  throw new StoreSettingsError(`unknown store "${location}": use sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
 }
 
 /** Where mail goes: an SMTP server, or a folder of .eml files (a pickup folder; the demo). */

@@ -38,7 +38,7 @@ export class UserError extends Error {}
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   home: { type: 'string', description: 'data directory (default ./lode-data, or LODE_HOME)', valueName: 'DIR' },
-  store: { type: 'string', description: 'store to use: sqlite:PATH (default: sqlite in the home), or LODE_STORE', valueName: 'URL' },
+  store: { type: 'string', description: 'store to use: sqlite:PATH (default: sqlite in the home) or postgres://..., or LODE_STORE', valueName: 'URL' },
   json: { type: 'boolean', description: 'print one JSON document on stdout, nothing else' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -131,7 +131,7 @@ export async function withAuditedRead<T>(
 export async function withStore<T>(args: ParsedCommand, io: CliIO, work: (store: Store) => Promise<T>, purpose: 'ingest' | 'read' = 'read'): Promise<T> {
   let store: Store;
   try {
-    store = openStore({ home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env, purpose });
+    store = await openStore({ home: stringOption(args, 'home'), store: stringOption(args, 'store'), env: io.env, purpose });
   } catch (error) {
     throw new UserError((error as Error).message);
   }

@@ -167,7 +167,7 @@ async function start(options: StartOptions): Promise<void> {
   const settings = { home: options.home, env: process.env };
   const home = homeDirectory(settings);
   mkdirSync(home, { recursive: true });
-  const store = openStore(settings);
+  const store = await openStore(settings);
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let check: Awaited<ReturnType<typeof openPublicCheck>> | undefined;
   try {

@@ -1,4 +1,5 @@
-import { before, describe, test } from 'node:test';
+// The query language against both stores: the same corpus, the same queries, the same answers.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
@@ -6,8 +7,10 @@ import { parseQuery } from '../../src/search/parse.ts';
 import { searchStore } from '../../src/search/search.ts';
 import { QueryCompileError } from '../../src/search/compile-sqlite.ts';
 import type { SearchSort } from '../../src/model/search.ts';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+import type { Store } from '../../src/store/store.ts';
+import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+import { closePostgres } from '../postgres-fixture.ts';
+import { openStoreOf, STORE_KINDS } from './stores.ts';
 
 const corpus = [
   message('e-1', '2020-04-01T09:00:00Z', 'tapeworm', ['jaguar'], 'Hoeveel kilo heb je voor morgen?'),
@@ -23,10 +26,15 @@ const corpus = [
   message('e-10', '2020-04-10T10:00:00Z', 'solo', ['solo'], 'notitie aan mezelf'),
 ];
 
-let store: SqliteStore;
+after(closePostgres);
+
+for (const kind of STORE_KINDS) {
+let store: Store;
+
+describe(`the ${kind} store`, () => {
 before(async () => {
   const dir = temporaryDirectory();
-  store = openTestStore(dir);
+  store = await openStoreOf(kind);
   await ingest({ store, paths: [writeJsonl(join(dir, 'a.jsonl'), corpus)], dataset: 'zuid' });
   await ingest({ store, paths: [writeJsonl(join(dir, 'b.jsonl'), [message('x-1', '2020-05-01T10:00:00Z', 'otter', ['bever'], 'andere zaak kilo')])], dataset: 'noord' });
 });
@@ -37,7 +45,7 @@ async function refs(query: string, options: { dataset?: string; sort?: SearchSor
   return result.hits.map((h) => h.ref ?? `note:${h.body.slice(0, 4)}`);
 }
 
-describe('query constructs against the SQLite store', () => {
+describe('query constructs', () => {
   test('a term matches whole words, newest first', async () => {
     assert.deepEqual(await refs('kilo'), ['x-1', 'note:kilo', 'e-7', 'e-1']);
   });
@@ -118,7 +126,7 @@ describe('query constructs against the SQLite store', () => {
     assert.deepEqual(await refs('kilo', { sort: 'oldest' }), ['e-1', 'e-7', 'note:kilo', 'x-1']);
     assert.deepEqual(await refs('kilo', { limit: 2, offset: 1 }), ['note:kilo', 'e-7']);
   });
-  test('relevance ranks a small hit set by bm25', async () => {
+  test('relevance ranks a small hit set (bm25 in SQLite, ts_rank in PostgreSQL)', async () => {
     const result = await searchStore(store, { ast: parseQuery('kilo'), limit: 10, offset: 0, sort: 'relevance', facets: false });
     assert.equal(result.sort, 'relevance');
     assert.equal(result.hits[0]!.ref, 'e-7', 'three times kilo in a short message ranks first');
@@ -164,3 +172,5 @@ describe('show and conversation context', () => {
     assert.equal(await store.message('m00000000000000000000'), undefined);
   });
 });
+});
+}
