@@ -39,6 +39,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'campaign', load: async () => (await import('./campaign.ts')).campaignCommand },
   { name: 'check', load: async () => (await import('./check.ts')).checkCommand },
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
+  { name: 'migrate', load: async () => (await import('./migrate.ts')).migrateCommand },
 ];
 
 async function overview(): Promise<string> {

@@ -46,7 +46,7 @@ export class PgDatabase implements Queryable {
 
   async query<T extends Row = Row>(text: string, params: readonly SqlValue[] = []): Promise<T[]> {
     await this.ready();
-    return (await this.pool.query<T>(text, params as unknown[])).rows;
+    return (await this.pool.query<T>(text, withoutNul(params))).rows;
   }
 
   async one<T extends Row = Row>(text: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
@@ -55,7 +55,7 @@ export class PgDatabase implements Queryable {
 
   async run(text: string, params: readonly SqlValue[] = []): Promise<number> {
     await this.ready();
-    return (await this.pool.query(text, params as unknown[])).rowCount ?? 0;
+    return (await this.pool.query(text, withoutNul(params))).rowCount ?? 0;
   }
 
   /** Runs `work` in a transaction on one client; retried from the start when PostgreSQL picked it as a deadlock or serialization victim. */
@@ -97,7 +97,7 @@ export class PgClient implements Queryable {
   }
 
   async query<T extends Row = Row>(text: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return (await this.raw.query<T>(text, params as unknown[])).rows;
+    return (await this.raw.query<T>(text, withoutNul(params))).rows;
   }
 
   async one<T extends Row = Row>(text: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
@@ -105,8 +105,21 @@ export class PgClient implements Queryable {
   }
 
   async run(text: string, params: readonly SqlValue[] = []): Promise<number> {
-    return (await this.raw.query(text, params as unknown[])).rowCount ?? 0;
+    return (await this.raw.query(text, withoutNul(params))).rowCount ?? 0;
   }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, which seized data sometimes does (a binary field read as
+ * text): it is stored as U+FFFD, the character for what could not be kept.
+ */
+export function textForPostgres(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+}
+
+function withoutNul(params: readonly SqlValue[]): unknown[] {
+  return params.map((p) => (typeof p === 'string' ? textForPostgres(p)
+    : Array.isArray(p) ? p.map((v: unknown) => (typeof v === 'string' ? textForPostgres(v) : v)) : p));
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {
