@@ -13,7 +13,7 @@ import { RECIPIENT_SEPARATOR } from '../../ingest/message-columns.ts';
 import type { PreparedAccount, PreparedContact, PreparedEvent, PreparedExposure, PreparedGroup } from '../../ingest/prepare.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch } from '../store.ts';
 import { messageTimeKey } from '../time-key.ts';
-import type { PgClient } from './db.ts';
+import { textForPostgres, type PgClient } from './db.ts';
 import { termsOf } from './terms.ts';
 import { markNewAccounts } from './scope.ts';
 
@@ -33,35 +33,38 @@ export async function writeBatch(c: PgClient, sourceId: number, batch: IngestBat
   const exposures = batch.items.filter((i): i is PreparedExposure => i.kind === 'exposure');
   const m = batch.messages;
 
-  // ---- accounts: every handle the batch names, then what account records say about theirs
+  // ---- accounts: every handle the batch names, in the order the SQLite store meets them (the
+  // items in order, then each message's sender and recipients), so both stores give the same ids
   const named = new Map<string, AccountKey>();
   const name = (platform: string, handle: string, line: number) => {
     const key = `${platform}\u0000${handle}`;
     if (!named.has(key)) named.set(key, { platform, handle, line });
   };
-  for (const a of accounts) name(a.platform, a.handle, a.location.line);
-  for (const x of contacts) {
-    name(x.platform, x.owner, x.location.line);
-    name(x.platform, x.handle, x.location.line);
+  for (const item of batch.items) {
+    if (item.kind === 'account') name(item.platform, item.handle, item.location.line);
+    else if (item.kind === 'contact') {
+      name(item.platform, item.owner, item.location.line);
+      name(item.platform, item.handle, item.location.line);
+    } else if (item.kind === 'event') name(item.platform, item.account, item.location.line);
+    else if (item.kind === 'exposure' && item.account !== undefined) name(item.platform, item.account, item.location.line);
   }
-  for (const e of events) name(e.platform, e.account, e.location.line);
-  for (const e of exposures) if (e.account !== undefined) name(e.platform, e.account, e.location.line);
   for (let i = 0; i < m.count; i++) {
     name(m.platform[i]!, m.from[i]!, m.line[i]!);
     if (m.to[i] !== '') for (const handle of m.to[i]!.split(RECIPIENT_SEPARATOR)) name(m.platform[i]!, handle, m.line[i]!);
   }
-  const sorted = [...named.values()].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0));
-  const created = await c.query<{ id: number }>(`
+  const accountIds = await idsOf(c, d, 'accounts', 'handle', [...named.values()].map((a) => [a.platform, a.handle] as const));
+  const missing = [...named.values()].filter((a) => !accountIds.has(`${a.platform}\u0000${a.handle}`));
+  // only what is missing is inserted: an INSERT that meets a conflict would still spend an id
+  const created = missing.length === 0 ? [] : await c.query<{ id: number; platform: string; handle: string }>(`
     INSERT INTO accounts (dataset_id, platform, handle, handle_folded, source_id, line)
-    SELECT $1, p, h, f, $2, l FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS x(p, h, f, l)
-    ON CONFLICT (dataset_id, platform, handle) DO NOTHING RETURNING id`,
-  [d, sourceId, sorted.map((a) => a.platform), sorted.map((a) => a.handle), sorted.map((a) => foldText(a.handle)), sorted.map((a) => a.line)]);
+    SELECT $1, p, h, f, $2, l FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS x(p, h, f, l, n) ORDER BY n
+    ON CONFLICT (dataset_id, platform, handle) DO NOTHING RETURNING id, platform, handle`,
+  [d, sourceId, missing.map((a) => a.platform), missing.map((a) => a.handle), missing.map((a) => foldText(a.handle)), missing.map((a) => a.line)]);
   counts.accounts = created.length;
-  const accountIds = new Map<string, number>();
-  for (const row of await c.query<{ id: number; platform: string; handle: string }>(`
-    SELECT a.id, a.platform, a.handle FROM accounts a JOIN unnest($2::text[], $3::text[]) AS x(p, h) ON a.platform = x.p AND a.handle = x.h
-    WHERE a.dataset_id = $1`, [d, sorted.map((a) => a.platform), sorted.map((a) => a.handle)])) {
-    accountIds.set(`${row.platform}\u0000${row.handle}`, Number(row.id));
+  for (const row of created) accountIds.set(`${row.platform}\u0000${row.handle}`, Number(row.id));
+  // another process may have added some meanwhile: theirs are looked up
+  if (created.length < missing.length) {
+    for (const [key, id] of await idsOf(c, d, 'accounts', 'handle', missing.map((a) => [a.platform, a.handle] as const))) accountIds.set(key, id);
   }
   const accountId = (platform: string, handle: string) => accountIds.get(`${platform}\u0000${handle}`)!;
   await describeAccounts(c, d, accounts, accountId);
@@ -71,16 +74,15 @@ export async function writeBatch(c: PgClient, sourceId: number, batch: IngestBat
   counts.groups = await upsertGroups(c, d, groups);
   const conversationKeys = new Map<string, { platform: string; key: string }>();
   for (let i = 0; i < m.count; i++) conversationKeys.set(`${m.platform[i]}\u0000${m.conversation[i]}`, { platform: m.platform[i]!, key: m.conversation[i]! });
-  const conversations = [...conversationKeys.values()].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  await c.run(`
-    INSERT INTO conversations (dataset_id, platform, key, is_group)
-    SELECT $1, p, k, CASE WHEN k LIKE 'group:%' THEN 1 ELSE 0 END FROM unnest($2::text[], $3::text[]) AS x(p, k)
-    ON CONFLICT (dataset_id, platform, key) DO NOTHING`, [d, conversations.map((x) => x.platform), conversations.map((x) => x.key)]);
-  const conversationIds = new Map<string, number>();
-  for (const row of await c.query<{ id: number; platform: string; key: string }>(`
-    SELECT cv.id, cv.platform, cv.key FROM conversations cv JOIN unnest($2::text[], $3::text[]) AS x(p, k) ON cv.platform = x.p AND cv.key = x.k
-    WHERE cv.dataset_id = $1`, [d, conversations.map((x) => x.platform), conversations.map((x) => x.key)])) {
-    conversationIds.set(`${row.platform}\u0000${row.key}`, Number(row.id));
+  const conversations = [...conversationKeys.values()];
+  const conversationIds = await idsOf(c, d, 'conversations', 'key', conversations.map((x) => [x.platform, x.key] as const));
+  const newConversations = conversations.filter((x) => !conversationIds.has(`${x.platform}\u0000${x.key}`));
+  if (newConversations.length > 0) {
+    await c.run(`
+      INSERT INTO conversations (dataset_id, platform, key, is_group)
+      SELECT $1, p, k, CASE WHEN k LIKE 'group:%' THEN 1 ELSE 0 END FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(p, k, n) ORDER BY n
+      ON CONFLICT (dataset_id, platform, key) DO NOTHING`, [d, newConversations.map((x) => x.platform), newConversations.map((x) => x.key)]);
+    for (const [key, id] of await idsOf(c, d, 'conversations', 'key', newConversations.map((x) => [x.platform, x.key] as const))) conversationIds.set(key, id);
   }
 
   // ---- contacts, events, exposures
@@ -162,6 +164,18 @@ export async function writeBatch(c: PgClient, sourceId: number, batch: IngestBat
   return counts;
 }
 
+/** Ids of (platform, name) pairs of a dataset's accounts or conversations, keyed `platform\0name`. */
+async function idsOf(c: PgClient, d: number, table: 'accounts' | 'conversations', column: 'handle' | 'key', pairs: readonly (readonly [string, string])[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (pairs.length === 0) return ids;
+  for (const row of await c.query<{ id: number; platform: string; name: string }>(`
+    SELECT t.id, t.platform, t.${column} AS name FROM ${table} t JOIN unnest($2::text[], $3::text[]) AS x(p, v) ON t.platform = x.p AND t.${column} = x.v
+    WHERE t.dataset_id = $1`, [d, pairs.map((p) => p[0]), pairs.map((p) => p[1])])) {
+    ids.set(`${row.platform}\u0000${row.name}`, Number(row.id));
+  }
+  return ids;
+}
+
 /** Name and extra from account records; the last record of a handle in the batch wins, as it does when they are applied one by one. */
 async function describeAccounts(c: PgClient, d: number, accounts: readonly PreparedAccount[], accountId: (p: string, h: string) => number): Promise<void> {
   const described = new Map<number, { name: string | null; extra: string | null }>();
@@ -190,9 +204,12 @@ async function linkDevices(c: PgClient, d: number, sourceId: number, accounts: r
     }
   }
   if (links.length === 0) return 0;
-  const devices = [...new Map(links.map((l) => [`${l.imei}\u0000${l.model}`, l])).values()].sort((a, b) => (a.imei + a.model < b.imei + b.model ? -1 : 1));
-  const inserted = await c.run(`INSERT INTO devices (dataset_id, imei, model) SELECT $1, i, m FROM unnest($2::text[], $3::text[]) AS x(i, m) ON CONFLICT DO NOTHING`,
-    [d, devices.map((x) => x.imei), devices.map((x) => x.model)]);
+  const devices = [...new Map(links.map((l) => [`${l.imei}\u0000${l.model}`, l])).values()];
+  const known = new Set((await c.query<{ imei: string; model: string }>(`SELECT dv.imei, dv.model FROM devices dv JOIN unnest($2::text[], $3::text[]) AS x(i, m)
+    ON dv.imei = x.i AND dv.model = x.m WHERE dv.dataset_id = $1`, [d, devices.map((x) => x.imei), devices.map((x) => x.model)])).map((r) => `${r.imei}\u0000${r.model}`));
+  const fresh = devices.filter((x) => !known.has(`${x.imei}\u0000${x.model}`));
+  const inserted = fresh.length === 0 ? 0 : await c.run(`INSERT INTO devices (dataset_id, imei, model) SELECT $1, i, m FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(i, m, n)
+    ORDER BY n ON CONFLICT DO NOTHING`, [d, fresh.map((x) => x.imei), fresh.map((x) => x.model)]);
   // the first `since` a link gets is kept: later records only fill one that was missing
   const firstOfEach = new Map<string, (typeof links)[number]>();
   for (const l of links) {
@@ -262,15 +279,25 @@ async function insertMessages(c: PgClient, d: number, sourceId: number, rows: re
   return stored;
 }
 
-/** The mentions of the stored messages (a message stored before kept the mentions it got then). */
-async function insertMentions(c: PgClient, d: number, mentions: IngestBatch['messages']['mentions'], stored: ReadonlyMap<number, number>, toolrun: number): Promise<number> {
+/**
+ * The mentions of the stored messages (a message stored before kept the mentions it got then),
+ * and the entities' counters. Also reindexEntities' (analysis.ts) way of adding mentions: a
+ * chunk of stored messages is a batch whose every message is stored.
+ */
+export async function insertMentions(c: PgClient, d: number, mentions: IngestBatch['messages']['mentions'], stored: ReadonlyMap<number, number>, toolrun: number): Promise<number> {
   const picked: number[] = [];
   for (let j = 0; j < mentions.item.length; j++) if (stored.has(mentions.item[j]!)) picked.push(j);
   if (picked.length === 0) return 0;
-  const entities = [...new Map(picked.map((j) => [`${mentions.type[j]}\u0000${mentions.value[j]}`, j])).values()]
-    .sort((a, b) => (mentions.type[a]! + '\u0000' + mentions.value[a]! < mentions.type[b]! + '\u0000' + mentions.value[b]! ? -1 : 1));
-  await c.run(`INSERT INTO entities (dataset_id, type, value) SELECT $1, t, v FROM unnest($2::text[], $3::text[]) AS x(t, v) ON CONFLICT DO NOTHING`,
-    [d, entities.map((j) => mentions.type[j]!), entities.map((j) => mentions.value[j]!)]);
+  // in the order the mentions come (as the SQLite store meets them), only the new ones: same ids in both stores
+  const entities = [...new Map(picked.map((j) => [`${mentions.type[j]}\u0000${mentions.value[j]}`, j])).values()];
+  const known = new Set((await c.query<{ type: string; value: string }>(`SELECT e.type, e.value FROM entities e JOIN unnest($2::text[], $3::text[]) AS x(t, v)
+    ON e.type = x.t AND e.value = x.v WHERE e.dataset_id = $1`, [d, entities.map((j) => mentions.type[j]!), entities.map((j) => mentions.value[j]!)]))
+    .map((r) => `${r.type}\u0000${r.value}`));
+  const fresh = entities.filter((j) => !known.has(`${mentions.type[j]}\u0000${mentions.value[j]}`));
+  if (fresh.length > 0) {
+    await c.run(`INSERT INTO entities (dataset_id, type, value) SELECT $1, t, v FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(t, v, n) ORDER BY n ON CONFLICT DO NOTHING`,
+      [d, fresh.map((j) => mentions.type[j]!), fresh.map((j) => mentions.value[j]!)]);
+  }
   const added = await c.query<{ entity_id: number }>(`
     INSERT INTO mentions (dataset_id, entity_id, item_key, start, "end", toolrun_id)
     SELECT $1, e.id, x.k, x.s, x.e, $2 FROM unnest($3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[]) AS x(t, v, k, s, e)
@@ -316,5 +343,5 @@ function copyRow(values: readonly (string | number | null)[]): string {
 function copyValue(value: string | number | null): string {
   if (value === null) return '\\N';
   if (typeof value === 'number') return String(value);
-  return value.replace(/[\\\n\r\t]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : '\\t'));
+  return textForPostgres(value).replace(/[\\\n\r\t]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : '\\t'));
 }
