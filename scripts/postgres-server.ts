@@ -23,6 +23,11 @@ export type RunningPostgres = {
 export type PostgresOptions = {
   /** Tests trade durability for speed (no fsync); benchmarks keep PostgreSQL's defaults. */
   durable?: boolean;
+  /**
+   * More server settings, each passed as `-c name=value` after the defaults (so they win):
+   * benchmarks size memory and WAL for a bulk load; tests leave them out.
+   */
+  settings?: Readonly<Record<string, string | number>>;
   log?: (line: string) => void;
 };
 
@@ -45,6 +50,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
       ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (line) => options.log?.(String(line).trimEnd()),
     onError: (error) => options.log?.(`postgres: ${String(error)}`),
@@ -63,7 +69,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   };
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on at this moment (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

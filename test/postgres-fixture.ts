@@ -33,7 +33,7 @@ export async function postgresDatabase(): Promise<string> {
 
 /** A PostgreSQL store on a new database, closed when the test process ends. */
 export async function openTestPostgresStore(): Promise<PostgresStore> {
-  const store = openPostgresStore({ url: await postgresDatabase(), poolSize: 4 });
+  const store = await openPostgresStore({ url: await postgresDatabase(), poolSize: 4 });
   opened.push(store);
   return store;
 }

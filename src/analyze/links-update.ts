@@ -29,12 +29,21 @@ export async function updateLinks(store: Store): Promise<{ added: number; update
     (type === 'phone' || type === 'email') && privileged.has(`${type}\u0000${normaliseEntityQuery(type, value, context) ?? ''}`);
   const evidence = privileged.size === 0 ? gathered : { ...gathered, exposures: gathered.exposures.filter((e) => !isPrivileged(e.type, e.value)) };
   const names = new Map<number, string>();
-  const ids = new Set([...evidence.sharedDevices.flatMap((d) => [d.a, d.b]), ...evidence.handles.map((h) => h.id), ...evidence.exposures.map((e) => e.id), ...evidence.aliases.map((a) => a.account), ...evidence.names.map((n) => n.account)]);
-  for (const id of ids) {
-    const ref = await store.describeAccount(id);
-    names.set(id, ref ? `${ref.platform}:${ref.handle} [${ref.dataset}]` : `#${id}`);
-  }
-  const proposals = await proposeLinks({ ...evidence, sendersMentioning: (type, value) => store.sendersMentioning(type, value, LINK_EVIDENCE_READER), describe: (id) => names.get(id) ?? `#${id}` });
+  const name = async (ids: Iterable<number>) => {
+    for (const id of ids) {
+      if (names.has(id)) continue;
+      const ref = await store.describeAccount(id);
+      names.set(id, ref ? `${ref.platform}:${ref.handle} [${ref.dataset}]` : `#${id}`);
+    }
+  };
+  await name([...evidence.sharedDevices.flatMap((d) => [d.a, d.b]), ...evidence.handles.map((h) => h.id), ...evidence.exposures.map((e) => e.id), ...evidence.aliases.map((a) => a.account), ...evidence.names.map((n) => n.account)]);
+  // the senders of a disclosed number are found while proposing: they are named as they come
+  const sendersMentioning = async (type: string, value: string) => {
+    const senders = await store.sendersMentioning(type, value, LINK_EVIDENCE_READER);
+    await name(senders.map((s) => s.account));
+    return senders;
+  };
+  const proposals = await proposeLinks({ ...evidence, sendersMentioning, describe: (id) => names.get(id) ?? `#${id}` });
   return store.saveLinks(proposals, { component: LINKER_COMPONENT, version: LINKER_VERSION });
 }
 

@@ -31,8 +31,13 @@ export const migrateCommand: Command = {
     const { openSqliteStore } = await import('../store/sqlite/sqlite-store.ts');
     const { openPostgresStore } = await import('../store/postgres/pg-store.ts');
     const { migrateSqliteToPostgres, MigrationError } = await import('../store/migrate.ts');
+    let target;
+    try {
+      target = await openPostgresStore({ url: to });
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
     const source = openSqliteStore({ path, mmapMiB: 0 });
-    const target = openPostgresStore({ url: to });
     const progress = createProgress(io.stderr, io.isTTY, 'migrate', 'rows');
     let report;
     try {

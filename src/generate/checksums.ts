@@ -4,7 +4,7 @@
 
 import { keccak256 } from '../extract/keccak.ts';
 import {
-  BASE58_ALPHABET, MONERO_BLOCK_SIZES, bech32Character, bech32HrpExpand, bech32Polymod, iso6346CheckDigit, luhnCheckDigit, mod97, sha256,
+  BASE58_ALPHABET, MONERO_BLOCK_SIZES, bech32Character, bech32HrpExpand, bech32Polymod, mod97, sha256,
 } from '../extract/checksums.ts';
 
 // The validators live with the extractors; the generator re-exports the ones its callers use.

@@ -106,6 +106,10 @@ test('links carry their evidence; confirming groups accounts into a person, reje
   const jaguarToPhone = disclosed.find((l: { a: { handle: string }; b: { handle: string } }) => [l.a.handle, l.b.handle].includes('jaguar'));
   assert.ok(jaguarToPhone, 'jaguar gave out the number of the WhatsApp phone');
   assert.equal(jaguarToPhone.evidence[0].value, '+31612345678');
+  // every account an evidence line speaks of is named, the senders of a disclosed number included
+  const said = proposed.links.flatMap((l: { evidence: { a: string; b: string }[] }) => l.evidence.flatMap((e) => [e.a, e.b]));
+  assert.ok(said.some((text: string) => / wrote it in \d+ message/.test(text)), 'a sender of a disclosed number is in the evidence');
+  assert.deepEqual(said.filter((text: string) => /#\d/.test(text)), []);
 
   const confirmed = lode(home, 'link', 'confirm', String(jaguarToPhone.id), '--note', 'same number, new phone', '--by', 'analyst1', '--json');
   assert.equal(confirmed.link.status, 'confirmed');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
+import { freePort } from '../../scripts/postgres-server.ts';
 
 const LODE = new URL('../../bin/lode', import.meta.url).pathname;
 
@@ -96,11 +97,13 @@ test('bad usage exits 2; a refused input exits 1 with the reason; an unknown id 
   assert.match(unknown.stderr, /no item with id/);
 });
 
-test('a PostgreSQL store location is refused with a clear message until that store exists', () => {
+test('a PostgreSQL store nobody answers at is said in words, without the password', async () => {
   const home = temporaryDirectory();
-  const { code, stderr } = lode(['status', '--store', 'postgres://localhost/lode'], home);
+  const closedPort = await freePort();
+  const { code, stderr } = lode(['status', '--store', `postgres://lode:s3cret@127.0.0.1:${closedPort}/lode`], home);
   assert.equal(code, 1);
-  assert.match(stderr, /PostgreSQL store is not part of this version/);
+  assert.match(stderr, new RegExp(`cannot open the PostgreSQL store postgres://lode@127.0.0.1:${closedPort}/lode: .*ECONNREFUSED`));
+  assert.doesNotMatch(stderr, /s3cret|internal error/);
 });
 
 test('inspect says what each file is, and exits 1 when one is not a format Lode reads', () => {

@@ -17,7 +17,7 @@ const sha = (path: string): string => createHash('sha256').update(readFileSync(p
 test('writeCorpus is byte-identical for a seed and differs across seeds', async () => {
   const a = await writeCorpus({ messages: 20_000, seed: 7, out: join(dir, 'a.jsonl') });
   const b = await writeCorpus({ messages: 20_000, seed: 7, out: join(dir, 'b.jsonl') });
-  const c = await writeCorpus({ messages: 20_000, seed: 8, out: join(dir, 'c.jsonl') });
+  await writeCorpus({ messages: 20_000, seed: 8, out: join(dir, 'c.jsonl') });
   assert.deepEqual(a, b);
   assert.equal(sha(join(dir, 'a.jsonl')), sha(join(dir, 'b.jsonl')));
   assert.equal(sha(join(dir, 'a.jsonl.truth.jsonl')), sha(join(dir, 'b.jsonl.truth.jsonl')));

@@ -36,7 +36,7 @@ before(async () => {
   server = await startTestServer();
   api = `${server.url}/api/v1`;
   const dir = temporaryDirectory();
-  const [shared, crossing, north] = [imei('35693803564380'), imei('49015420323751'), imei('35209900176148')];
+  const [shared, crossing] = [imei('35693803564380'), imei('49015420323751')];
   // zuid: ghost and ghost2 share a handset; jaguar shares one with noord's otter (a link across
   // datasets); noord: bever and otter2 share one. Plus a broken line and a copied message in each.
   await ingest({

@@ -43,7 +43,7 @@ test('parallel ingest processes (one file twice, two overlapping files) and read
   const a = corpus(dir, 'a.jsonl', 0, 1500);
   const b = corpus(dir, 'b.jsonl', 1000, 1500);
   const c = corpus(dir, 'c.jsonl', 5000, 1200);
-  const store = openPostgresStore({ url, poolSize: 2 });
+  const store = await openPostgresStore({ url, poolSize: 2 });
   try {
     // the schema is made once, by whoever comes first: let one process race the others for it
     let reading = true;

@@ -1,6 +1,6 @@
-// Legal scope and privilege screening in the SQLite store: what a viewer may not see is missing
-// from hits, totals, facets, single items and conversations alike.
-import { beforeEach, describe, test } from 'node:test';
+// Legal scope and privilege screening in both stores: what a viewer may not see is missing from
+// hits, totals, facets, single items and conversations alike.
+import { after, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
@@ -8,8 +8,14 @@ import { parseQuery } from '../../src/search/parse.ts';
 import { searchStore } from '../../src/search/search.ts';
 import { updateLinks } from '../../src/analyze/links-update.ts';
 import type { Viewer } from '../../src/model/security.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { message, openTestStore, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+import type { PostgresStore } from '../../src/store/postgres/pg-store.ts';
+import { message, temporaryDirectory, writeJsonl } from '../fixtures.ts';
+import { closePostgres } from '../postgres-fixture.ts';
+import { openStoreOf, STORE_KINDS } from './stores.ts';
+
+after(closePostgres);
 
 const ANALYST: Viewer = { isAdmin: false, mayReviewPrivilege: false };
 const ADMIN: Viewer = { isAdmin: true, mayReviewPrivilege: false };
@@ -24,13 +30,14 @@ const corpus = [
   message('z-5', '2020-04-03T10:00:00Z', '0612345678', ['tapeworm'], 'pleidooi zaterdag kilo, mail me op raadsman@example.nl'),
 ];
 
+for (const kind of STORE_KINDS) describe(`the ${kind} store`, () => {
 let dir: string;
-let store: SqliteStore;
+let store: Store;
 let ids: Map<string, string>;
 
 beforeEach(async () => {
   dir = temporaryDirectory();
-  store = openTestStore(dir);
+  store = await openStoreOf(kind);
   await ingest({ store, dataset: 'zuid', paths: [writeJsonl(join(dir, 'zuid.jsonl'), corpus)] });
   const all = await searchStore(store, { ast: parseQuery('kilo'), limit: 50, offset: 0, sort: 'newest', facets: false, viewer: { isAdmin: true, mayReviewPrivilege: true } });
   ids = new Map(all.hits.map((h) => [h.ref!, h.id]));
@@ -39,6 +46,12 @@ beforeEach(async () => {
 async function find(query: string, viewer?: Viewer) {
   const result = await searchStore(store, { ast: parseQuery(query), limit: 50, offset: 0, sort: 'oldest', facets: true, viewer });
   return { total: result.total, refs: result.hits.map((h) => h.ref), senders: result.facets!.sender.map((b) => b.value), expansions: result.expansions };
+}
+
+/** One row of raw SQL, written for each store's dialect: what the test checks beneath the Store interface. */
+async function rawRow(sql: { sqlite: string; postgres: string }, ...params: (string | number)[]): Promise<Record<string, unknown>> {
+  if (kind === 'sqlite') return { ...(store as SqliteStore).db.prepare(sql.sqlite).get(...params)! };
+  return (await (store as PostgresStore).db.one(sql.postgres, params))!;
 }
 
 const id = (ref: string) => ids.get(ref)!;
@@ -147,14 +160,21 @@ describe('privilege screening', () => {
       assert.equal(seen.total, 0, word);
       assert.equal(JSON.stringify(seen.expansions ?? {}).includes('pleidooi'), false);
     }
-    const row = store.db.prepare(`SELECT body, extra, attachments FROM messages WHERE uid = ?`).get(id('z-5'))!;
+    const row = await rawRow({ sqlite: 'SELECT body, extra, attachments FROM messages WHERE uid = ?', postgres: 'SELECT body, extra, attachments FROM messages WHERE uid = $1' }, id('z-5'));
     assert.match(String(row.body), /^\[destroyed under privilege by rita at \d{4}-\d\d-\d\dT[\d:.]+Z\]$/);
     assert.equal(String(row.body).includes('pleidooi'), false);
-    assert.equal(store.db.prepare(`SELECT count(*) AS n FROM vocabulary WHERE term = 'pleidooi'`).get()!.n, 0);
-    assert.equal(store.db.prepare(`SELECT count(*) AS n FROM entities WHERE value = 'raadsman@example.nl'`).get()!.n, 0, 'its entities are gone');
-    // the external-content index still matches its table exactly
-    store.db.prepare(`INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)`).run();
-    const decision = store.db.prepare(`SELECT status, decided_by, note FROM privilege_decisions WHERE uid = ?`).get(id('z-5'))!;
+    assert.equal(row.extra, null);
+    const count = (sql: string) => rawRow({ sqlite: sql, postgres: sql }).then((r) => Number(r.n));
+    assert.equal(await count(`SELECT count(*) AS n FROM vocabulary WHERE term = 'pleidooi'`), 0);
+    assert.equal(await count(`SELECT count(*) AS n FROM entities WHERE value = 'raadsman@example.nl'`), 0, 'its entities are gone');
+    if (kind === 'sqlite') {
+      // the external-content index still matches its table exactly
+      (store as SqliteStore).db.prepare(`INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)`).run();
+    } else {
+      // the full-text vector is the tombstone's: no word of the old body is left in it
+      assert.equal(await count(`SELECT count(*) AS n FROM messages WHERE terms @@ 'pleidooi'::tsquery OR terms @@ 'raadsman'::tsquery`), 0);
+    }
+    const decision = await rawRow({ sqlite: 'SELECT status, decided_by, note FROM privilege_decisions WHERE uid = ?', postgres: 'SELECT status, decided_by, note FROM privilege_decisions WHERE uid = $1' }, id('z-5'));
     assert.deepEqual({ ...decision }, { status: 'destroyed', decided_by: 'rita', note: 'legal advice' });
     const audit = await store.auditEvents({ limit: 10, offset: 0, action: 'privilege.destroy' });
     assert.equal(audit.events[0]?.target, id('z-5'));
@@ -343,4 +363,5 @@ describe('dataset summaries, account lookups and link evidence leave privileged 
     const evidence = await store.linkEvidence();
     assert.equal(JSON.stringify(evidence).match(NAMES_LAWYER), null, 'neither handle is link evidence');
   });
+});
 });

@@ -1,7 +1,7 @@
 // Small pieces every view uses: loading state of a request, error lines, the dataset picker, the
 // signed-in user (role decides which views are offered).
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from './api.ts';
+import { ApiError } from './api.ts';
 import type { DatasetSummary, Me } from './api-types.ts';
 import { isSynthetic } from './format.ts';
 import { useT } from './i18n.tsx';

@@ -4,7 +4,7 @@
 // recipient. Open to campaign officers for the site datasets they are granted, and to admins;
 // every read of the recipient list and every step is in the audit log.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { COUNTRY_EVIDENCE_KINDS, RECIPIENT_STATUSES, type Campaign, type CampaignSettings, type Recipient } from '../../model/campaigns.ts';

@@ -23,7 +23,7 @@ import { EXTRACTOR_COMPONENT, EXTRACTOR_VERSION, type CountryCode } from '../../
 import { tokenize } from '../../extract/tokens.ts';
 import { fingerprintOf } from '../../ingest/prepare.ts';
 import { ingestReportJson } from '../../ingest/report-json.ts';
-import { DEFAULT_REGION, ingest, type IngestReport } from '../../ingest/pipeline.ts';
+import { DEFAULT_REGION, ingest } from '../../ingest/pipeline.ts';
 import { FORMATS } from '../../ingest/formats/registry.ts';
 import { createMessageTriage } from '../../triage/message-triage.ts';
 import { rescoreDataset, type RescoreOutcome } from '../../triage/rescore.ts';

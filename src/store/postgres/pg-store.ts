@@ -34,8 +34,19 @@ const MAX_CACHED_HANDLES = 200_000;
 
 export type PostgresStoreOptions = { url: string; poolSize?: number };
 
-export function openPostgresStore(options: PostgresStoreOptions): PostgresStore {
-  return new PostgresStore(new PgDatabase(options.url, { max: options.poolSize }), options.url);
+/**
+ * Connects and migrates at once, so a wrong address, password or database is said when the store
+ * is opened, in words, rather than as the first query's stack trace.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const db = new PgDatabase(options.url, { max: options.poolSize });
+  try {
+    await db.ready();
+  } catch (error) {
+    await db.pool.end();
+    throw new Error(`cannot open the PostgreSQL store ${describeUrl(options.url)}: ${(error as Error).message}`);
+  }
+  return new PostgresStore(db, options.url);
 }
 
 export class PostgresStore implements Store {
@@ -103,7 +114,7 @@ export class PostgresStore implements Store {
   async summarise(viewer?: Viewer): Promise<DatasetSummary[]> {
     const hidden = await scope.visibilityConditions(this.db, viewer);
     const summaries: DatasetSummary[] = [];
-    for (const d of await this.db.query('SELECT id, name FROM datasets ORDER BY name')) {
+    for (const d of await this.db.query('SELECT id, name FROM datasets ORDER BY name COLLATE "C"')) {
       const id = Number(d.id);
       const seen = await this.db.one(`SELECT count(*) FILTER (WHERE m.kind = 0) AS messages, count(*) FILTER (WHERE m.kind = 1) AS notes,
                                         min(m.ts_ms) AS first, max(m.ts_ms) AS last FROM messages m WHERE m.dataset_id = $1${scope.andAll(hidden)}`, [id]);
@@ -134,7 +145,7 @@ export class PostgresStore implements Store {
   }
 
   async sources(): Promise<(Source & { dataset: string })[]> {
-    return (await this.db.query('SELECT s.*, d.name AS dataset FROM sources s JOIN datasets d ON d.id = s.dataset_id ORDER BY d.name, s.id'))
+    return (await this.db.query('SELECT s.*, d.name AS dataset FROM sources s JOIN datasets d ON d.id = s.dataset_id ORDER BY d.name COLLATE "C", s.id'))
       .map((row) => ({ ...toSource(row), dataset: String(row.dataset) }));
   }
 

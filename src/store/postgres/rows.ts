@@ -1,10 +1,9 @@
 // Rows of the PostgreSQL store as the model's types: the same shapes the SQLite store returns.
 import type { Source, StoredMessage } from '../../model/items.ts';
 import type { Row } from './db.ts';
+import { optional } from '../row-models.ts';
 
-export function optional(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
+export { optional };
 
 export function toSource(row: Row): Source {
   return {

@@ -67,7 +67,7 @@ export async function runPostgresSearch(db: Queryable, request: StoredSearch, ha
   return result;
 }
 
-async function expandFuzzy(db: Queryable, term: string, distance: number): Promise<string[]> {
+export async function expandFuzzy(db: Queryable, term: string, distance: number): Promise<string[]> {
   const rows = await db.query<{ term: string }>('SELECT term FROM vocabulary WHERE length BETWEEN $1 AND $2', [term.length - distance, term.length + distance]);
   return nearestTerms(term, rows.map((r) => r.term), distance, FUZZY_EXPANSIONS);
 }

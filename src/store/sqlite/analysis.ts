@@ -8,6 +8,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { CommunicationEdge, EntityCount, EntityQuery } from '../../model/entities.ts';
 import type { AccountLink, AccountRef, LinkEvidence, LinkKind, LinkStatus } from '../../model/attribution.ts';
+import { topContacts } from '../row-models.ts';
 
 type Row = Record<string, unknown>;
 
@@ -171,15 +172,7 @@ export function accountFacts(db: DatabaseSync, id: number, contactLimit: number,
                              WHERE m.sender_id = ?${visible} GROUP BY other`).all(id);
   const receivedFrom = db.prepare(`SELECT m.sender_id AS other, count(*) AS n FROM messages m WHERE m.conversation_id IN (${inConversations}) AND m.sender_id != ?${visible}
                                    GROUP BY m.sender_id`).all(id, id);
-  const contacts = new Map<number, { sent: number; received: number }>();
-  for (const r of sentTo) contacts.set(Number(r.other), { sent: Number(r.n), received: 0 });
-  for (const r of receivedFrom) {
-    const c = contacts.get(Number(r.other)) ?? { sent: 0, received: 0 };
-    c.received = Number(r.n);
-    contacts.set(Number(r.other), c);
-  }
-  contacts.delete(id);
-  const top = [...contacts].sort((a, b) => b[1].sent + b[1].received - (a[1].sent + a[1].received)).slice(0, contactLimit);
+  const top = topContacts(sentTo, receivedFrom, id, contactLimit);
   const names = new Map(top.map(([other]) => [other, accountById(db, other)]));
   const byHour = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);

@@ -3,9 +3,10 @@
 // board filters on), every change to a recipient with its history entry in one transaction, and
 // what re-offending checks found.
 import type {
-  Campaign, CampaignCriteria, CampaignPerson, CampaignSettings, CampaignSummary, EmailRecord, EmailState, LetterRecord, Recipient, RecipientHistoryEntry, RecipientStatus, Reoffence,
+  Campaign, CampaignPerson, CampaignSettings, CampaignSummary, Recipient, RecipientHistoryEntry, RecipientStatus, Reoffence,
 } from '../../model/campaigns.ts';
 import { LOCAL_OPERATOR } from '../../model/security.ts';
+import { isAfterContact, recipientColumns, toCampaign, toRecipient } from '../row-models.ts';
 import type { NewCampaign, RecipientChange, ReoffenceFound, SiteAccount, SiteAccountQuery } from '../store.ts';
 import { accountConditions, visibilityConditions } from './scope.ts';
 import { optional, type SqliteStore } from './sqlite-store.ts';
@@ -54,13 +55,6 @@ export function siteAccounts(s: SqliteStore, query: SiteAccountQuery): SiteAccou
 }
 
 // ---- campaigns and recipients
-
-function toCampaign(r: Row): Campaign {
-  return {
-    id: Number(r.id), name: String(r.name), title: optional(r.title), dataset: String(r.dataset), criteria: JSON.parse(String(r.criteria)) as CampaignCriteria,
-    language: String(r.language), code: String(r.code), settings: JSON.parse(String(r.settings)) as CampaignSettings, createdBy: String(r.created_by), createdAt: String(r.created_at),
-  };
-}
 
 const CAMPAIGN_SELECT = 'SELECT c.*, d.name AS dataset FROM campaigns c JOIN datasets d ON d.id = c.dataset_id';
 
@@ -122,32 +116,7 @@ export function campaigns(s: SqliteStore, datasets?: readonly string[]): Campaig
   });
 }
 
-function toEmail(r: Row): EmailRecord | undefined {
-  if (r.email_state === null) return undefined;
-  return {
-    to: String(r.email_to), state: String(r.email_state) as EmailState, attempts: Number(r.email_attempts), messageId: optional(r.email_message_id),
-    lastError: optional(r.email_error), sentAt: optional(r.email_sent_at), bouncedAt: optional(r.email_bounced_at), bounceReason: optional(r.email_bounce_reason),
-  };
-}
-
 const CONTACTED_AT = `(SELECT min(h.at) FROM campaign_history h WHERE h.recipient_id = r.id AND h.status IN ('letter-sent', 'email-sent'))`;
-
-function toRecipient(r: Row, reoffences: Reoffence[]): Recipient {
-  return {
-    ...(JSON.parse(String(r.person)) as CampaignPerson),
-    id: Number(r.id), reference: String(r.reference), status: String(r.status) as RecipientStatus, statusAt: String(r.status_at),
-    talk: r.talk_at === null ? undefined : { at: String(r.talk_at), place: optional(r.talk_place) },
-    contactedAt: optional(r.contacted_at),
-    letter: r.letter === null ? undefined : JSON.parse(String(r.letter)) as LetterRecord,
-    email: toEmail(r),
-    reoffences,
-  };
-}
-
-/** Active again after the first contact, or at an unknown time after it; nobody re-offends before being warned. */
-function isAfterContact(contactedAt: unknown, lastActive: unknown): boolean {
-  return contactedAt !== null && contactedAt !== undefined && (lastActive === null || String(lastActive) > String(contactedAt));
-}
 
 export function recipients(s: SqliteStore, campaign: string, query: { status?: RecipientStatus; reference?: string } = {}): Recipient[] {
   const where = ['c.name = ?'];
@@ -181,11 +150,6 @@ function recipientRow(s: SqliteStore, campaign: string, reference: string): Row 
   return s.sql('SELECT r.* FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE c.name = ? AND r.reference = ?').get(campaign, reference);
 }
 
-const EMAIL_COLUMNS: Record<keyof EmailRecord, string> = {
-  to: 'email_to', state: 'email_state', attempts: 'email_attempts', messageId: 'email_message_id', lastError: 'email_error',
-  sentAt: 'email_sent_at', bouncedAt: 'email_bounced_at', bounceReason: 'email_bounce_reason',
-};
-
 export function updateRecipient(s: SqliteStore, campaign: string, reference: string, change: RecipientChange, actor: string): Recipient | undefined {
   const at = change.at ?? new Date().toISOString();
   s.db.exec('BEGIN IMMEDIATE');
@@ -196,23 +160,10 @@ export function updateRecipient(s: SqliteStore, campaign: string, reference: str
       return undefined;
     }
     const id = Number(row.id);
-    const sets: string[] = [];
-    const values: (string | number | null)[] = [];
-    const set = (column: string, value: string | number | null | undefined) => {
-      sets.push(`${column} = ?`);
-      values.push(value ?? null);
-    };
-    if (change.status) {
-      set('status', change.status);
-      set('status_at', at);
+    const columns = recipientColumns(change, at);
+    if (columns.length > 0) {
+      s.db.prepare(`UPDATE campaign_recipients SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
     }
-    if (change.talk) {
-      set('talk_at', change.talk.at);
-      set('talk_place', change.talk.place);
-    }
-    if (change.letter) set('letter', JSON.stringify(change.letter));
-    for (const [field, value] of Object.entries(change.email ?? {}) as [keyof EmailRecord, string | number | undefined][]) set(EMAIL_COLUMNS[field], value);
-    if (sets.length > 0) s.db.prepare(`UPDATE campaign_recipients SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     const label = change.status ?? change.label ?? (change.note === undefined ? undefined : 'note');
     if (label !== undefined) {
       s.sql('INSERT INTO campaign_history (recipient_id, status, at, actor, note, details) VALUES (?, ?, ?, ?, ?, ?)')

@@ -9,6 +9,8 @@ import { alert } from './triage.ts';
 import { visibilityConditions } from './scope.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
+const SEES_EVERYTHING: Viewer = { isAdmin: true, mayReviewPrivilege: true };
+
 type Row = Record<string, unknown>;
 
 function optional(value: unknown): string | undefined {
@@ -117,10 +119,15 @@ export function caseQueries(s: SqliteStore, name: string): CaseQuery[] {
   }));
 }
 
+/**
+ * Alerts on the given messages. The keys are those of the case's messages as its reader sees them
+ * (bundle.ts), so the alerts are read with no viewer condition: a privilege reviewer's bundle keeps
+ * the alerts of privileged messages.
+ */
 export function alertsOfMessages(s: SqliteStore, keys: readonly number[]): Alert[] {
   const out: Alert[] = [];
   const statement = s.sql('SELECT id FROM alerts WHERE item_key = ? ORDER BY score DESC');
-  for (const key of keys) for (const r of statement.all(key)) out.push(alert(s, Number(r.id))!);
+  for (const key of keys) for (const r of statement.all(key)) out.push(alert(s, Number(r.id), SEES_EVERYTHING)!);
   return out;
 }
 

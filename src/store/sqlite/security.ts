@@ -4,9 +4,8 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ROLES, type AuditEvent, type AuditVerification, type Grant, type Role, type Session, type User, type UserWithSecret } from '../../model/security.ts';
 import { auditHash, canonicalJson, verifyChain } from '../../security/audit-chain.ts';
+import { toAuditEvent, toUser, withoutSecret } from '../row-models.ts';
 import type { AuditEventQuery, NewAuditEvent } from '../store.ts';
-
-type Row = Record<string, unknown>;
 
 /** The database and its prepared-statement cache (SqliteStore is one). */
 export type SecurityDb = { readonly db: DatabaseSync; sql(text: string): StatementSync };
@@ -89,7 +88,7 @@ export function createSession(s: SecurityDb, digest: string, userId: number, kin
 /** The live session and its (enabled) user; an expired session or a disabled user is none. */
 export function findSession(s: SecurityDb, digest: string): { user: User; session: Session } | undefined {
   const at = now();
-  const row = s.sql(`SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.last_used_at, ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}
+  const row = s.sql(`SELECT s.user_id, s.kind, s.created_at AS session_created_at, s.expires_at, s.last_used_at, ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}
                      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?`).get(digest);
   if (!row || String(row.expires_at) <= at || Number(row.disabled) !== 0) return undefined;
   const staleBefore = new Date(Date.parse(at) - LAST_USED_RESOLUTION_MS).toISOString();
@@ -100,7 +99,7 @@ export function findSession(s: SecurityDb, digest: string): { user: User; sessio
   }
   return {
     user: withoutSecret(toUser(row)),
-    session: { userId: Number(row.user_id), kind: row.kind === 'token' ? 'token' : 'session', createdAt: String(row.created_at), expiresAt: String(row.expires_at), lastUsedAt },
+    session: { userId: Number(row.user_id), kind: row.kind === 'token' ? 'token' : 'session', createdAt: String(row.session_created_at), expiresAt: String(row.expires_at), lastUsedAt },
   };
 }
 
@@ -121,7 +120,11 @@ export function appendAudit(s: SecurityDb, event: NewAuditEvent): AuditEvent {
   return transaction(s.db, () => {
     const head = s.sql('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get();
     const prevHash = head ? String(head.hash) : genesis(s);
-    const fields = { seq: head ? Number(head.seq) + 1 : 1, at: now(), actor: event.actor, action: event.action, ...(event.target === undefined ? {} : { target: event.target }), details };
+    // SQLite keeps a lone surrogate as U+FFFD: the hash covers the text as it is kept
+    const fields = {
+      seq: head ? Number(head.seq) + 1 : 1, at: now(), actor: event.actor.toWellFormed(), action: event.action.toWellFormed(),
+      ...(event.target === undefined ? {} : { target: event.target.toWellFormed() }), details,
+    };
     const hash = auditHash(prevHash, fields);
     s.sql('INSERT INTO audit_events (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(fields.seq, fields.at, fields.actor, fields.action, fields.target ?? null, detailsText, prevHash, hash);
@@ -193,38 +196,6 @@ function transaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('ROLLBACK');
     throw error;
   }
-}
-
-function toUser(row: Row): UserWithSecret {
-  return {
-    id: Number(row.id), name: String(row.name), role: String(row.role) as Role, createdAt: String(row.created_at),
-    disabled: Number(row.disabled) !== 0, passwordHash: String(row.password_hash),
-  };
-}
-
-function withoutSecret(user: UserWithSecret): User {
-  const { passwordHash: _secret, ...rest } = user;
-  return rest;
-}
-
-function toAuditEvent(row: Row): AuditEvent {
-  return {
-    seq: Number(row.seq), at: String(row.at), actor: String(row.actor), action: String(row.action),
-    ...(row.target == null ? {} : { target: String(row.target) }),
-    details: parseDetails(String(row.details)),
-    prevHash: String(row.prev_hash), hash: String(row.hash),
-  };
-}
-
-function parseDetails(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // below
-  }
-  // a row changed behind the log's back may hold anything: show it (its hash will not match)
-  return { unparseable: text };
 }
 
 function now(): string {

@@ -1,5 +1,6 @@
 // The embedded store: one SQLite file (WAL, FTS5) through node:sqlite. Everything here is
 // synchronous underneath; the Store promises keep callers identical for a server database.
+import { optional } from '../row-models.ts';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -942,6 +943,4 @@ function toSource(row: Row): Source {
   };
 }
 
-export function optional(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
+export { optional };

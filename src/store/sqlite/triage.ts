@@ -2,12 +2,13 @@
 // queue, watchlists that run over what was stored since they last ran, and re-scoring.
 // Alerts are evidence reads: the queue obeys dataset grants, legal scope and privilege like
 // search does (the conditions are in the query, so counts never include hidden alerts).
-import type { Alert, AlertKind, AlertNote, AlertReason, AlertStatus, TriageFinding, Watchlist } from '../../model/triage.ts';
+import type { Alert, AlertKind, AlertReason, AlertStatus, TriageFinding, Watchlist } from '../../model/triage.ts';
 import type { Viewer } from '../../model/security.ts';
 import type { MessageColumns } from '../../ingest/message-columns.ts';
 import type { QueryNode } from '../../search/ast.ts';
 import { compileSqlite } from '../../search/compile-sqlite.ts';
 import type { AlertChange, AlertQuery, NewWatchlist, RescoreChunk, TriageRow, WatchlistRun } from '../store.ts';
+import { toAlert, toAlertNote, toWatchlist } from '../row-models.ts';
 import { buildFrom, expandFuzzy } from './search.ts';
 import { visibilityConditions } from './scope.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
@@ -93,13 +94,13 @@ export function alerts(s: SqliteStore, query: AlertQuery): { total: number; aler
   const total = Number(s.db.prepare(`SELECT count(*) AS n FROM alerts al JOIN messages m ON m.rowid = al.item_key${clause}`).get(...params)!.n);
   // highest first; among equal scores the newest message first (a fresh threat before an old one)
   const rows = s.db.prepare(`${ALERT_SELECT}${clause} ORDER BY al.score DESC, al.item_key DESC, al.id LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
-  return { total, alerts: rows.map((r) => toAlert(s, r)) };
+  return { total, alerts: rows.map((r) => alertOf(s, r)) };
 }
 
 export function alert(s: SqliteStore, id: number, viewer?: Viewer, datasets?: readonly string[]): Alert | undefined {
   const { where, params } = alertConditions(s, { viewer, datasets });
   const row = s.db.prepare(`${ALERT_SELECT} WHERE al.id = ?${where.map((w) => ` AND ${w}`).join('')}`).get(id, ...params);
-  return row ? toAlert(s, row) : undefined;
+  return row ? alertOf(s, row) : undefined;
 }
 
 export function updateAlert(s: SqliteStore, id: number, change: AlertChange, actor: string): Alert | undefined {
@@ -124,25 +125,10 @@ export function updateAlert(s: SqliteStore, id: number, change: AlertChange, act
   return alert(s, id);
 }
 
-function toAlert(s: SqliteStore, row: Row): Alert {
+function alertOf(s: SqliteStore, row: Row): Alert {
   const message = s.toStoredMessage(s.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`).get(Number(row.item_key))!);
-  const notes: AlertNote[] = s.sql('SELECT author, at, text FROM alert_notes WHERE alert_id = ? ORDER BY id').all(Number(row.id))
-    .map((n) => ({ author: String(n.author), at: String(n.at), text: String(n.text) }));
-  return {
-    id: Number(row.id),
-    kind: String(row.kind) as AlertKind,
-    score: Number(row.score),
-    item: { id: message.id, ref: message.ref, dataset: message.dataset, ts: message.ts, from: message.from, to: message.to, body: message.body },
-    reasons: JSON.parse(String(row.reasons)) as AlertReason[],
-    ...(row.category == null ? {} : { category: String(row.category) }),
-    ...(row.watchlist_name == null ? {} : { watchlist: String(row.watchlist_name) }),
-    status: String(row.status) as AlertStatus,
-    ...(row.assignee == null ? {} : { assignee: String(row.assignee) }),
-    notes,
-    toolrun: { component: String(row.component), version: String(row.version) },
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
+  const notes = s.sql('SELECT author, at, text FROM alert_notes WHERE alert_id = ? ORDER BY id').all(Number(row.id)).map(toAlertNote);
+  return toAlert(row, message, notes);
 }
 
 // ---- findings: what discovery and case bundles read
@@ -227,14 +213,7 @@ export function addWatchlist(s: SqliteStore, w: NewWatchlist): Watchlist | undef
 
 export function watchlists(s: SqliteStore): Watchlist[] {
   return s.sql(`SELECT w.*, d.name AS dataset, (SELECT count(*) FROM alerts a WHERE a.watchlist_id = w.id) AS raised
-                FROM watchlists w LEFT JOIN datasets d ON d.id = w.dataset_id ORDER BY w.name`).all().map((r) => ({
-    id: Number(r.id), name: String(r.name),
-    ...(r.query == null ? {} : { query: String(r.query) }),
-    ...(r.entities == null ? {} : { entities: JSON.parse(String(r.entities)) as Record<string, string[]> }),
-    ...(r.dataset == null ? {} : { dataset: String(r.dataset) }),
-    priority: Number(r.priority),
-    createdBy: String(r.created_by), createdAt: String(r.created_at), alerts: Number(r.raised),
-  }));
+                FROM watchlists w LEFT JOIN datasets d ON d.id = w.dataset_id ORDER BY w.name`).all().map(toWatchlist);
 }
 
 export function removeWatchlist(s: SqliteStore, name: string): boolean {
