@@ -71,7 +71,7 @@ export const TABLES: readonly TableCopy[] = [
   { table: 'toolruns', columns: cols('id, component, version'), ...id('toolruns', 'id, component, version') },
   { table: 'entities', columns: cols('id, dataset_id, type, value, mentions'), ...id('entities', 'id, dataset_id, type, value, mentions') },
   {
-    table: 'mentions', columns: cols('dataset_id, entity_id, item_key, start, end'), order: ['entity_id', 'item_key', 'start'],
+    table: 'mentions', columns: cols('dataset_id, entity_id, item_key, start, end, toolrun_id'), order: ['entity_id', 'item_key', 'start'],
     select: 'SELECT e.dataset_id, mn.entity_id, mn.item_key, mn.start, mn."end" AS "end", mn.toolrun_id FROM mentions mn JOIN entities e ON e.id = mn.entity_id',
   },
   { table: 'entity_progress', columns: cols('dataset_id, toolrun_id, done_below_key'), select: 'SELECT dataset_id, toolrun_id, done_below_key FROM entity_progress', order: ['dataset_id', 'toolrun_id'] },
@@ -162,8 +162,7 @@ export async function migrateSqliteToPostgres(options: {
   // one transaction: a migration that fails halfway leaves the target empty
   await target.tx(async (c) => {
     for (const spec of TABLES) {
-      // mentions' toolrun_id is not in `columns` (kept out of the hash like any constant), but copied
-      const columns = spec.table === 'mentions' ? [...spec.columns, 'toolrun_id'] : [...spec.columns];
+      const columns = spec.columns;
       const rows = source.prepare(spec.select).iterate() as Iterable<Record<string, unknown>>;
       let count = 0;
       const lines = (function* () {

@@ -2,6 +2,7 @@
 // hits, totals, facets, single items and conversations alike.
 import { after, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/pipeline.ts';
 import { parseQuery } from '../../src/search/parse.ts';
@@ -328,6 +329,15 @@ describe('dataset summaries, account lookups and link evidence leave privileged 
     await store.clearScope('zuid');
     await store.decidePrivilege(id('z-5'), 'released', 'rita');
     assert.equal((await summary(ANALYST)).messages, 4, 'a released message counts');
+  });
+
+  test('a leak\'s exposures on no account still count once a privileged party is registered', async () => {
+    writeFileSync(join(dir, 'leak.txt'), 'jan@x.nl:Welkom01\npiet@y.com:hunter2\n');
+    await ingest({ store, dataset: 'zuid', paths: [join(dir, 'leak.txt')] });
+    const exposures = async (viewer?: Viewer) => (await store.summarise(viewer)).find((d) => d.name === 'zuid')!.exposures;
+    assert.equal(await exposures(ANALYST), 2);
+    await store.addPrivileged('phone', LAWYER, undefined, 'cli:root');
+    for (const viewer of [ANALYST, ADMIN, REVIEWER, undefined]) assert.equal(await exposures(viewer), 2, JSON.stringify(viewer));
   });
 
   test('findAccounts() finds a privileged party\'s own account for reviewers only', async () => {

@@ -59,7 +59,8 @@ export async function accountConditions(db: Queryable, datasetId: number, viewer
   const namedHandlesOnly = scopeRow !== undefined && scopeRow.handles !== null;
   return {
     shown: (column) => [
-      ...(hidePrivileged ? [`${column} NOT IN (SELECT account_id FROM privileged_accounts WHERE dataset_id = ${datasetId})`] : []),
+      // a row on no account (a leak's bare e-mail address) is no privileged party's: NOT IN alone would hide it
+      ...(hidePrivileged ? [`(${column} IS NULL OR ${column} NOT IN (SELECT account_id FROM privileged_accounts WHERE dataset_id = ${datasetId}))`] : []),
       ...(namedHandlesOnly ? [`${column} IN (SELECT account_id FROM scope_accounts WHERE dataset_id = ${datasetId})`] : []),
     ].map((w) => ` AND ${w}`).join(''),
     window: (column) => (scopeRow ? [
@@ -299,16 +300,20 @@ async function destroyBody(c: Queryable, datasetId: number, key: number, oldBody
 }
 
 /**
- * Erases destroyed messages' words from the database files: PostgreSQL keeps an updated row's old
- * version until VACUUM, and the GIN index its postings; VACUUM FULL rewrites the tables and their
- * indexes from live rows only, and a CHECKPOINT with a WAL switch lets the old WAL segments be
- * recycled. Slow on a big store (a full rewrite), so destroy does not run it itself.
+ * Erases destroyed messages' words from the database's files: PostgreSQL keeps an updated row's old
+ * version until VACUUM, and the GIN index its postings; VACUUM FULL rewrites every table and index
+ * from live rows only. The write-ahead log is the server's, not the database's: a CHECKPOINT with a
+ * WAL switch lets its old segments be recycled, but until they are overwritten (and in any WAL
+ * archive or base backup) the text remains; docs/DEPLOY.md says so. Slow on a big store (a full
+ * rewrite), so destroy does not run it itself.
  */
 export async function purgeDestroyed(db: PgDatabase, actor: string, appendAudit: AppendAudit): Promise<PurgeOutcome> {
   const destroyed = Number((await db.one(`SELECT count(*) AS n FROM privilege_decisions WHERE status = 'destroyed'`))?.n ?? 0);
   const size = async () => Number((await db.one('SELECT pg_database_size(current_database()) AS n'))?.n ?? 0);
   const bytesBefore = await size();
-  for (const table of ['messages', 'mentions', 'entities', 'vocabulary']) await db.run(`VACUUM (FULL) ${table}`);
+  // the whole database, as the SQLite store rewrites its whole file: a destroyed body's words may
+  // sit in more tables than the messages (the vocabulary, mentions) and in their indexes
+  await db.run('VACUUM (FULL)');
   await db.run('CHECKPOINT').catch(() => 0);
   await db.run('SELECT pg_switch_wal()').catch(() => 0);
   const bytesAfter = await size();

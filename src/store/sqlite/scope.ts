@@ -71,7 +71,8 @@ export function accountConditions(s: SqliteStore, datasetId: number, viewer: Vie
   const namedHandlesOnly = scopeRow !== undefined && scopeRow.handles !== null;
   return {
     shown: (column) => [
-      ...(hidePrivileged ? [`${column} NOT IN (SELECT account_id FROM privileged_accounts)`] : []),
+      // a row on no account (a leak's bare e-mail address) is no privileged party's: NOT IN alone would hide it
+      ...(hidePrivileged ? [`(${column} IS NULL OR ${column} NOT IN (SELECT account_id FROM privileged_accounts))`] : []),
       ...(namedHandlesOnly ? [`${column} IN (SELECT account_id FROM scope_accounts)`] : []),
     ].map((w) => ` AND ${w}`).join(''),
     window: (column) => (scopeRow ? [
