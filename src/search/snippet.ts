@@ -5,7 +5,13 @@
 import type { QueryNode } from './ast.ts';
 import { foldText, tokenize } from '../extract/tokens.ts';
 
-export type Highlighter = (foldedToken: string) => boolean;
+type TokenTest = (foldedToken: string) => boolean;
+/**
+ * What a query marks: single tokens (words, prefixes, fuzzy expansions), and phrases of several
+ * tokens, whose every occurrence is marked as one span and whose tokens are not marked on their
+ * own: what is marked is what matched, as FTS5's snippet() marks it.
+ */
+export type Highlighter = { token: TokenTest; phrases: TokenTest[][] };
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 const WINDOW_TOKENS = 16;
@@ -14,10 +20,16 @@ const WINDOW_TOKENS = 16;
 export function highlighterOf(ast: QueryNode, expansions: Record<string, string[]>): Highlighter {
   const words = new Set<string>();
   const prefixes: string[] = [];
+  const phrases: TokenTest[][] = [];
+  // as the stores search them, a term of several tokens is a phrase too ("e-mail")
+  const sequence = (tokens: string[]): void => {
+    if (tokens.length > 1) phrases.push(tokens.map((word) => (token) => token === word));
+    else if (tokens.length === 1) words.add(tokens[0]!);
+  };
   const visit = (node: QueryNode): void => {
     switch (node.kind) {
       case 'term':
-        for (const t of tokenize(node.value)) words.add(t);
+        sequence(tokenize(node.value));
         break;
       case 'prefix': {
         const tokens = tokenize(node.value);
@@ -29,7 +41,9 @@ export function highlighterOf(ast: QueryNode, expansions: Record<string, string[
         for (const t of expansions[`${node.value}~${node.distance}`] ?? tokenize(node.value)) words.add(t);
         break;
       case 'phrase':
-        for (const t of node.terms.flatMap((term) => tokenize(term))) words.add(t);
+        // a proximity query (NEAR) matches its terms each on its own
+        if (node.proximity === undefined) sequence(node.terms.flatMap((term) => tokenize(term)));
+        else for (const term of node.terms) sequence(tokenize(term));
         break;
       case 'and':
       case 'or':
@@ -40,13 +54,24 @@ export function highlighterOf(ast: QueryNode, expansions: Record<string, string[
     }
   };
   visit(ast);
-  return (token) => words.has(token) || prefixes.some((p) => token.startsWith(p));
+  return { token: (token) => words.has(token) || prefixes.some((p) => token.startsWith(p)), phrases };
 }
 
-export function snippetOf(body: string, isHit: Highlighter, windowTokens = WINDOW_TOKENS): string {
-  const spans: { start: number; end: number; hit: boolean }[] = [];
+export function snippetOf(body: string, highlight: Highlighter, windowTokens = WINDOW_TOKENS): string {
+  // joined: the token continues the highlight of the token before it (inside one phrase occurrence)
+  const spans: { start: number; end: number; folded: string; hit: boolean; joined: boolean }[] = [];
   for (const match of body.matchAll(TOKEN)) {
-    spans.push({ start: match.index, end: match.index + match[0].length, hit: isHit(foldText(match[0])) });
+    const folded = foldText(match[0]);
+    spans.push({ start: match.index, end: match.index + match[0].length, folded, hit: highlight.token(folded), joined: false });
+  }
+  for (const phrase of highlight.phrases) {
+    for (let i = 0; i + phrase.length <= spans.length; i++) {
+      if (!phrase.every((matches, j) => matches(spans[i + j]!.folded))) continue;
+      for (let j = 0; j < phrase.length; j++) {
+        spans[i + j]!.hit = true;
+        if (j > 0) spans[i + j]!.joined = true;
+      }
+    }
   }
   if (spans.length === 0) return escapeHtml(body.length > 160 ? `${body.slice(0, 160)}…` : body);
   let best = 0;
@@ -69,8 +94,11 @@ export function snippetOf(body: string, isHit: Highlighter, windowTokens = WINDO
   for (let i = best; i <= last; i++) {
     const span = spans[i]!;
     if (!span.hit) continue;
-    out += `${escapeHtml(body.slice(at, span.start))}<mark>${escapeHtml(body.slice(span.start, span.end))}</mark>`;
-    at = span.end;
+    let end = i;
+    while (end < last && spans[end + 1]!.joined) end += 1;
+    out += `${escapeHtml(body.slice(at, span.start))}<mark>${escapeHtml(body.slice(span.start, spans[end]!.end))}</mark>`;
+    at = spans[end]!.end;
+    i = end;
   }
   out += escapeHtml(body.slice(at, to));
   return last === spans.length - 1 ? out : `${out}…`;

@@ -136,6 +136,12 @@ describe('query constructs', () => {
     const [hit] = (await searchStore(store, { ast: parseQuery('fermé'), limit: 1, offset: 0, sort: 'newest', facets: false })).hits;
     assert.equal(hit!.snippet, 'Le café est <mark>fermé</mark>, on se voit demain');
   });
+  test('a phrase is marked as one span where it occurs, and its words not on their own', async () => {
+    const snippetOf = async (query: string) => (await searchStore(store, { ast: parseQuery(query), limit: 1, offset: 0, sort: 'newest', facets: false })).hits[0]!.snippet;
+    assert.equal(await snippetOf('"geld cash"'), '10 kilos bij de haven, <mark>geld cash</mark> klaar');
+    // NEAR matches each word on its own, wherever it stands
+    assert.equal(await snippetOf('"geld auto"~5'), '<mark>geld</mark> is er, cash in de <mark>auto</mark>');
+  });
   test('facets count senders, datasets, platforms, languages and days', async () => {
     const result = await searchStore(store, { ast: parseQuery('kilo OR cash'), limit: 1, offset: 0, sort: 'newest', facets: true });
     const f = result.facets!;

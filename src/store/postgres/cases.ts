@@ -39,6 +39,8 @@ async function locateAll(db: Queryable, ids: readonly string[]): Promise<Located
 }
 
 export async function createCase(s: S, c: NewCase, createdBy: string): Promise<Case | undefined> {
+  // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+  if (await findCase(s, c.name)) return undefined;
   const added = await s.db.run('INSERT INTO cases (name, title, description, candidate, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING',
     [c.name, c.title ?? null, c.description ?? null, c.candidate ?? null, createdBy, new Date().toISOString()]);
   return added === 0 ? undefined : findCase(s, c.name);

@@ -89,7 +89,9 @@ export class PostgresStore implements Store {
     const cached = this.toolruns.get(key);
     if (cached !== undefined) return cached;
     const db = client ?? this.db;
-    const row = (await db.one<{ id: number }>('INSERT INTO toolruns (component, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id', [component, version]))
+    // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+    const row = (await db.one<{ id: number }>('SELECT id FROM toolruns WHERE component = $1 AND version = $2', [component, version]))
+      ?? (await db.one<{ id: number }>('INSERT INTO toolruns (component, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id', [component, version]))
       ?? (await db.one<{ id: number }>('SELECT id FROM toolruns WHERE component = $1 AND version = $2', [component, version]))!;
     // inside a transaction that may still roll back, the id is not cached
     if (!client) this.toolruns.set(key, Number(row.id));
@@ -101,6 +103,9 @@ export class PostgresStore implements Store {
   // ---- datasets and sources
 
   async ensureDataset(name: string): Promise<Dataset> {
+    // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+    const found = await this.findDataset(name);
+    if (found) return found;
     await this.db.run('INSERT INTO datasets (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, new Date().toISOString()]);
     return (await this.findDataset(name))!;
   }
@@ -150,6 +155,9 @@ export class PostgresStore implements Store {
   }
 
   async openSource(source: SourceDescription): Promise<Source> {
+    // a look first, as in ensureDataset: the same file ingested again must not spend a source id
+    const found = await this.db.one('SELECT * FROM sources WHERE dataset_id = $1 AND sha256 = $2', [source.datasetId, source.sha256]);
+    if (found) return toSource(found);
     await this.db.run(`INSERT INTO sources (dataset_id, path, sha256, size_bytes, format, status, started_at, container_sha256, member_path)
                        VALUES ($1, $2, $3, $4, $5, 'ingesting', $6, $7, $8) ON CONFLICT (dataset_id, sha256) DO NOTHING`,
     [source.datasetId, source.path, source.sha256, source.sizeBytes, source.format, new Date().toISOString(), source.container?.sha256 ?? null, source.container?.member ?? null]);

@@ -166,7 +166,9 @@ export async function addPrivileged(db: PgDatabase, kind: PrivilegedKind, raw: s
     return { kind: 'invalid', reason: `"${raw}" is not ${what}` };
   }
   const outcome = await db.tx(async (c) => {
-    const inserted = (await c.run('INSERT INTO privileged_identifiers (kind, value, label, added_by, added_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+    // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+    const known = await c.one('SELECT id FROM privileged_identifiers WHERE kind = $1 AND value = $2', [kind, value]);
+    const inserted = !known && (await c.run('INSERT INTO privileged_identifiers (kind, value, label, added_by, added_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
       [kind, value, label ?? null, addedBy, now()])) > 0;
     const id = Number((await c.one('SELECT id FROM privileged_identifiers WHERE kind = $1 AND value = $2', [kind, value]))!.id);
     if (inserted) await markPrivilegedAccounts(c, undefined, [{ id, kind, value }]);

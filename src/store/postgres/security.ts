@@ -18,6 +18,8 @@ const USER_COLUMNS = 'id, name, role, password_hash, created_at, disabled';
 
 export async function createUser(db: PgDatabase, name: string, role: Role, passwordHash: string): Promise<User | undefined> {
   if (!ROLES.includes(role)) throw new Error(`unknown role "${role}"`);
+  // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+  if (await findUser(db, name)) return undefined;
   const row = await db.one(`INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING
                             RETURNING ${USER_COLUMNS}`, [name, role, passwordHash, now()]);
   return row ? withoutSecret(toUser(row)) : undefined;

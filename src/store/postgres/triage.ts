@@ -51,8 +51,11 @@ async function raiseAlerts(c: Queryable, raises: readonly Raise[], toolrun: numb
     ];
     const rowsFrom = (first: number) => `unnest($${first}::text[], $${first + 1}::bigint[], $${first + 2}::bigint[], $${first + 3}::bigint[], $${first + 4}::float8[],
       $${first + 5}::text[], $${first + 6}::text[]) WITH ORDINALITY AS x(t, d, k, w, s, g, r, n)`;
+    // only the new ones reach the INSERT: one that meets a conflict would still spend an id (ids are the SQLite store's)
     added += await c.run(`INSERT INTO alerts (kind, dataset_id, item_key, watchlist_id, score, category, reasons, toolrun_id, created_at, updated_at)
-                          SELECT t, d, k, w, s, g, r, $1, $2, $2 FROM ${rowsFrom(3)} ORDER BY n
+                          SELECT t, d, k, w, s, g, r, $1, $2, $2 FROM ${rowsFrom(3)}
+                          WHERE NOT EXISTS (SELECT 1 FROM alerts al WHERE al.dataset_id = x.d AND al.kind = x.t AND al.item_key = x.k AND al.watchlist_id = x.w)
+                          ORDER BY n
                           ON CONFLICT (dataset_id, kind, item_key, watchlist_id) DO NOTHING`, [toolrun, at, ...columns]);
     // the ones just inserted already carry these values, so only older alerts are refreshed
     await c.run(`UPDATE alerts al SET score = x.s, category = x.g, reasons = x.r, toolrun_id = $1 FROM ${rowsFrom(2)}
@@ -228,6 +231,8 @@ export async function applyRescore(s: S, dataset: string, chunk: RescoreChunk, t
 export async function addWatchlist(s: S, w: NewWatchlist): Promise<Watchlist | undefined> {
   const datasetId = w.dataset === undefined ? null : await datasetIdOf(s.db, w.dataset);
   if (datasetId === undefined) throw new Error(`no dataset ${w.dataset}`);
+  // a look first: an INSERT that meets a conflict would still spend an id (ids are the SQLite store's)
+  if (await s.db.one('SELECT 1 AS x FROM watchlists WHERE name = $1', [w.name])) return undefined;
   const added = await s.db.run(`INSERT INTO watchlists (name, query, entities, dataset_id, priority, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                                 ON CONFLICT (name) DO NOTHING`,
   [w.name, w.query ?? null, w.entities ? JSON.stringify(w.entities) : null, datasetId, w.priority, w.createdBy, new Date().toISOString()]);

@@ -204,7 +204,10 @@ export function applyRescore(s: SqliteStore, dataset: string, chunk: RescoreChun
 export function addWatchlist(s: SqliteStore, w: NewWatchlist): Watchlist | undefined {
   const dataset = w.dataset === undefined ? null : s.sql('SELECT id FROM datasets WHERE name = ?').get(w.dataset);
   if (w.dataset !== undefined && !dataset) throw new Error(`no dataset ${w.dataset}`);
-  const changes = s.sql(`INSERT INTO watchlists (name, query, entities, dataset_id, priority, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  // the id is past every id an alert still names: a removed watchlist's alerts stay, and SQLite
+  // would give its id (when it was the highest) to the next watchlist, which would then show them as its own
+  const changes = s.sql(`INSERT INTO watchlists (id, name, query, entities, dataset_id, priority, created_by, created_at)
+                         VALUES (max(coalesce((SELECT max(id) FROM watchlists), 0), coalesce((SELECT max(watchlist_id) FROM alerts), 0)) + 1, ?, ?, ?, ?, ?, ?, ?)
                          ON CONFLICT (name) DO NOTHING`)
     .run(w.name, w.query ?? null, w.entities ? JSON.stringify(w.entities) : null, dataset ? Number(dataset.id) : null, w.priority, w.createdBy, new Date().toISOString()).changes;
   if (changes === 0) return undefined;
