@@ -5,7 +5,7 @@
 //   node bench/child-fts5-floor.ts CORPUS DATABASE
 import { createReadStream } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { peakMemory } from './child-memory.ts';
+import { cpuSeconds, peakMemory } from './child-memory.ts';
 
 const ROWS_PER_TRANSACTION = 20_000;
 
@@ -65,4 +65,4 @@ for await (const line of lines(corpus)) {
 db.exec('COMMIT');
 db.close();
 const inProcessMs = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ exitCode: 0, rows, inProcessMs, memory: peakMemory() })}\n`);
+process.stdout.write(`${JSON.stringify({ exitCode: 0, rows, inProcessMs, cpuSeconds: cpuSeconds(), memory: peakMemory() })}\n`);

@@ -1,4 +1,4 @@
-// Peak memory of the current process, read by a child just before it exits. Both figures cover
+// Peak memory and CPU time of the current process, read by a child just before it exits. Both figures cover
 // every thread of the process (worker threads included): Linux keeps them per process.
 import { readFileSync } from 'node:fs';
 
@@ -20,4 +20,10 @@ function readVmHwm(): number | null {
   } catch {
     return null;
   }
+}
+
+/** User plus system CPU seconds of this process so far, every thread included (the ingest's worker too). */
+export function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }

@@ -1,7 +1,7 @@
 // The Markdown report: a header with the machine and the command, then one section per size.
 import { formatMiB } from './corpus.ts';
 import type { Machine } from './machine.ts';
-import type { QueryResult, SizeResults } from './results.ts';
+import type { PostgresResults, QueryResult, SizeResults, StoreQueryResult, StoreSearchSummary } from './results.ts';
 import { SCAN_REPEATS } from './scan.ts';
 import type { Summary } from './stats.ts';
 
@@ -24,10 +24,13 @@ export function renderSize(r: SizeResults): string {
     '',
     corpusLine(r),
     '',
+    `Load average when this size began: ${r.loadAverage.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 minutes; ${r.machine.cores} cores, shared with other work).`,
+    '',
     ...ingestSection(r),
     ...searchSection(r),
     ...perQuerySection(r),
     ...notes(r),
+    ...(r.postgres ? postgresSection(r, r.postgres) : []),
   ].join('\n');
 }
 
@@ -102,7 +105,7 @@ function queryRow(q: QueryResult, hasRg: boolean): string {
   const scanCells = scan
     ? [count(scan.grep.matchingLines), ms(scan.grep.medianMs), ...(hasRg ? [scan.rg ? ms(scan.rg.medianMs) : ''] : []), factor(q.speedUp!.grep), `${scan.spec.simpler ? 'simpler: ' : ''}${scan.spec.note}`]
     : ['', '', ...(hasRg ? [''] : []), '', 'no scan equivalent'];
-  return `| \`${q.query.replace(/\|/g, '\\|')}\` | ${q.category} | ${count(q.hits)} | ${lode} | ${ms(q.warmNoFacetsWallMs.median)} | ${ms(q.coldMs.wallMs)} | ${scanCells.join(' | ')} |`;
+  return `| \`${q.query.replace(/\|/g, '\\|')}\` | ${q.category} | ${q.error === undefined ? count(q.hits) : 'error'} | ${lode} | ${ms(q.warmNoFacetsWallMs.median)} | ${ms(q.coldMs.wallMs)} | ${scanCells.join(' | ')} |`;
 }
 
 function notes(r: SizeResults): string[] {
@@ -130,6 +133,87 @@ function notes(r: SizeResults): string[] {
     '  (who writes "kilo" most often) in the combinations.',
     '',
   ];
+}
+
+/** PostgreSQL beside SQLite: the ingest, the pooled search figures and every query, side by side. */
+function postgresSection(r: SizeResults, pg: PostgresResults): string[] {
+  const lode = r.ingest.lode;
+  const p = pg.ingest;
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const after = pg.afterIngest;
+  const settings = Object.entries(pg.server.settings).map(([name, value]) => `${name}=${value}`).join(', ');
+  const av = after.autovacuum;
+  return [
+    '### PostgreSQL beside SQLite',
+    '',
+    `PostgreSQL ${pg.server.version}, ${pg.server.origin}; ${settings}. Database \`${p.database}\`.`,
+    '',
+    '#### Ingest: the same corpus, the same `lode ingest`, each store new',
+    '',
+    '| | seconds | messages/s | client peak RSS MiB | client CPU s | server CPU s | store MiB | bytes per message | WAL MiB | seconds in-process |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| SQLite (\`lode ingest --home DIR\`) | ${seconds(lode.seconds)} | ${count(lode.rowsPerSecond)} | ${lode.peakRssMiB.toFixed(0)} | ${seconds(lode.cpuSeconds)} | (in the client) | ${lode.diskMiB.toFixed(1)} | ${count((lode.diskMiB * 2 ** 20) / lode.rows)} | | ${seconds(lode.inProcessSeconds)} |`,
+    `| PostgreSQL (\`lode ingest --store postgres://...\`) | ${seconds(p.seconds)} | ${count(p.rowsPerSecond)} | ${p.peakRssMiB.toFixed(0)} | ${seconds(p.cpuSeconds)} | ${p.serverCpuSeconds === null ? '–' : seconds(p.serverCpuSeconds)} | ${p.diskMiB.toFixed(1)} | ${count(p.growthBytesPerRow)} | ${p.walMiB.toFixed(0)} | ${seconds(p.inProcessSeconds)} |`,
+    `| PostgreSQL / SQLite | ${factor(pg.ratio.seconds)} | ${factor(pg.ratio.rowsPerSecond)} | ${factor(p.peakRssMiB / lode.peakRssMiB)} | ${factor(pg.ratio.cpu)} (client + server) | | ${factor(pg.ratio.disk)} | | | ${factor(p.inProcessSeconds / lode.inProcessSeconds)} |`,
+    '',
+    `Rows: SQLite stored ${count(lode.rows)} messages and notes, PostgreSQL ${count(p.rows)}.` +
+      (lode.rows === p.rows ? '' : ' **WARNING: the stores did not store the same number of messages: a bug in one of them.**'),
+    `PostgreSQL's store is \`pg_database_size\` after the ingest (${mib(p.before.databaseBytes)} MiB before it, with the schema; "bytes per message" is the growth divided by the rows): ` +
+      `the messages table ${mib(p.after.messagesTableBytes)} MiB, its GIN index on the terms ${mib(p.after.termsIndexBytes)} MiB, its other indexes ${mib(p.after.otherMessageIndexBytes)} MiB.` +
+      (after.sizesAfterVacuum ? ` After VACUUM ANALYZE: ${mib(after.sizesAfterVacuum.databaseBytes)} MiB.` : ''),
+    `When the ingest ended autovacuum had ${av.lastAutoanalyze ? `analysed the messages table (${av.lastAutoanalyze})` : 'not analysed the messages table'} and ${av.lastAutovacuum ? `vacuumed it (${av.lastAutovacuum})` : 'not vacuumed it'}; ` +
+      (after.vacuumAnalyzeSeconds === null ? 'the searches ran on the store as the ingest left it (`--no-vacuum`).' : `the bench then ran \`VACUUM (ANALYZE)\` (${seconds(after.vacuumAnalyzeSeconds)} s, not in the ingest time) before searching.`),
+    '',
+    `#### Search: the same ${pg.search.summary.queries} queries, interleaved query by query (${pg.search.summary.runsPerQuery} runs each: 1 cold + ${pg.search.summary.runsPerQuery - 1} warm)`,
+    '',
+    '| | SQLite median ms | SQLite p95 ms | PostgreSQL median ms | PostgreSQL p95 ms | PostgreSQL / SQLite (medians) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...pooledRows(r.search.summary, pg.search.summary),
+    '',
+    ...mismatchLines(pg),
+    '| query | kind | SQLite hits | PostgreSQL hits | SQLite median / p95 ms | PostgreSQL median / p95 ms | PostgreSQL / SQLite | facets off: SQLite / PostgreSQL ms | cold: SQLite / PostgreSQL ms |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.search.queries.map((q, index) => sideBySideRow(q, pg.search.queries[index]!)),
+    '',
+    'How these were measured:',
+    '',
+    '- Ingest: the same child process and CLI code as the SQLite row, with `--store` naming a new PostgreSQL database',
+    '  (its schema made beforehand, as on first use). Client figures are the `lode ingest` process\'s; server CPU is every',
+    '  PostgreSQL process\'s user and system time over the ingest (backends, WAL writer, checkpointer, autovacuum), read from /proc.',
+    '  SQLite does all its work in the client. WAL is what the server wrote to its write-ahead log meanwhile (not in the store size).',
+    '- Search: both stores opened in the bench process through `openStore`, as the CLI opens them (PostgreSQL: a pool of',
+    '  10 connections on 127.0.0.1); for each query and run the stores take turns, who goes first alternating, so both see',
+    '  the same machine load. Times are wall times around `searchStore` (median and p95 of the warm runs with facets; with',
+    '  so few runs per query the p95 is the slowest warm run). A total that differs between the stores is a bug.',
+    `- \`bin/lode search '${pg.search.summary.cli.query}' --json\` as a new process: ${ms(r.search.summary.cli.medianMs)} ms on SQLite, ${ms(pg.search.summary.cli.medianMs)} ms on PostgreSQL (median of 3).`,
+    '',
+  ];
+}
+
+function pooledRows(sqlite: StoreSearchSummary, postgres: StoreSearchSummary): string[] {
+  const row = (label: string, a: Summary, b: Summary) => `| ${label} | ${ms(a.median)} | ${ms(a.p95)} | ${ms(b.median)} | ${ms(b.p95)} | ${factor(b.median / a.median)} |`;
+  return [
+    row('wall around `searchStore`, warm, facets on (CLI default)', sqlite.warmWallMs, postgres.warmWallMs),
+    row('`took_ms`, warm, facets on', sqlite.warmTookMs, postgres.warmTookMs),
+    row('wall, warm, facets off', sqlite.warmNoFacetsWallMs, postgres.warmNoFacetsWallMs),
+    row('wall, cold (first run of each query)', sqlite.coldWallMs, postgres.coldWallMs),
+  ];
+}
+
+function mismatchLines(pg: PostgresResults): string[] {
+  if (pg.mismatches.length === 0) return ['Every query found the same number of hits in both stores.', ''];
+  return [
+    ...pg.mismatches.map((m) => `**WARNING: \`${m.query.replace(/\|/g, '\\|')}\` found ${typeof m.sqlite === 'number' ? count(m.sqlite) : m.sqlite} hits in SQLite and ${typeof m.postgres === 'number' ? count(m.postgres) : m.postgres} in PostgreSQL: the totals must be equal, one store has a bug.**`),
+    '',
+  ];
+}
+
+function sideBySideRow(sqlite: QueryResult, postgres: StoreQueryResult): string {
+  const hits = (q: StoreQueryResult) => (q.error === undefined ? count(q.hits) : 'error');
+  const pair = (q: StoreQueryResult) => `${ms(q.warmWallMs.median)} / ${ms(q.warmWallMs.p95)}`;
+  const differs = sqlite.error === undefined && postgres.error === undefined && sqlite.hits === postgres.hits ? '' : ' **≠**';
+  return `| \`${sqlite.query.replace(/\|/g, '\\|')}\` | ${sqlite.category} | ${hits(sqlite)} | ${hits(postgres)}${differs} | ${pair(sqlite)} | ${pair(postgres)} | ` +
+    `${factor(postgres.warmWallMs.median / sqlite.warmWallMs.median)} | ${ms(sqlite.warmNoFacetsWallMs.median)} / ${ms(postgres.warmNoFacetsWallMs.median)} | ${ms(sqlite.coldMs.wallMs)} / ${ms(postgres.coldMs.wallMs)} |`;
 }
 
 function count(n: number): string {
