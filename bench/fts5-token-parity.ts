@@ -1,6 +1,6 @@
-// Where SQLite's FTS5 tokenizer (unicode61, as the SQLite store configures it) and Lode's own
-// tokenizer (src/extract/tokens.ts: what PostgreSQL's vectors and every query are built from)
-// disagree: the code points FTS5 keeps inside a token that Lode's tokenizer splits at, and, for a
+// Why the SQLite store indexes Lode's words (src/store/sqlite/fts-words.ts) rather than letting
+// FTS5's unicode61 tokenizer (as schema versions 1-7 configured it) cut the bodies: where unicode61
+// and Lode's own tokenizer (src/extract/tokens.ts: PostgreSQL's vectors, every query) disagree: the code points FTS5 keeps inside a token that Lode's tokenizer splits at, and, for a
 // corpus, the share of message bodies in which FTS5 fuses such a character with a word (the word
 // is then not findable in a SQLite store).
 //   node bench/fts5-token-parity.ts [CORPUS.jsonl] [MAX_BODIES]

@@ -1,5 +1,5 @@
-// Text folding and tokenising that mirror the full-text index (FTS5 unicode61 with
-// remove_diacritics 2): what we fold here must equal what the index matches.
+// Text folding and tokenising: the words both stores' full-text indexes hold (the SQLite store's
+// FTS5 and PostgreSQL's tsvectors are fed these words), every query's words and the fuzzy vocabulary.
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;

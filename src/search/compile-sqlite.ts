@@ -187,19 +187,19 @@ class Compiler {
   private fts(node: QueryNode): string {
     switch (node.kind) {
       case 'term':
-        return quote(node.value);
+        return quoteWords(node.value);
       case 'prefix': {
         const folded = tokenize(node.value).join('');
         if (folded.length < MIN_PREFIX_CHARS) {
           throw new QueryCompileError(`Prefix "${node.value}*" is too short: give at least ${MIN_PREFIX_CHARS} letters`, node.span.start);
         }
-        return `${quote(node.value)}*`;
+        return `${quoteWords(node.value)}*`;
       }
       case 'fuzzy':
         return this.fuzzy(node);
       case 'phrase': {
-        if (node.proximity === undefined) return quote(node.terms.join(' '));
-        return `NEAR(${node.terms.map(quote).join(' ')}, ${node.proximity})`;
+        if (node.proximity === undefined) return quoteWords(node.terms.join(' '));
+        return `NEAR(${node.terms.map(quoteWords).join(' ')}, ${node.proximity})`;
       }
       case 'and': {
         const positives = node.children.filter((c) => c.kind !== 'not');
@@ -217,7 +217,7 @@ class Compiler {
 
   private fuzzy(node: Extract<TextNode, { kind: 'fuzzy' }>): string {
     const folded = tokenize(node.value).join('');
-    if (node.distance === 0) return quote(node.value);
+    if (node.distance === 0) return quoteWords(node.value);
     const words = this.options.expandFuzzy(folded, node.distance);
     const all = [folded, ...words.filter((w) => w !== folded)];
     this.plan.expansions[`${node.value}~${node.distance}`] = all;
@@ -241,6 +241,11 @@ export function isFtsExpressible(node: QueryNode): boolean {
     default:
       return false;
   }
+}
+
+/** Text as the index holds it (src/store/sqlite/fts-words.ts): Lode's words, folded; several make a phrase. */
+function quoteWords(text: string): string {
+  return quote(tokenize(text).join(' '));
 }
 
 function quote(text: string): string {

@@ -1,4 +1,4 @@
-// Highlighted snippets for stores without FTS5's snippet(): the window of a body's tokens that
+// Highlighted snippets, the same in both stores: the window of a body's tokens that
 // holds the most query words, HTML-escaped, the words wrapped in <mark>, "…" where text is cut.
 // The tokens and their folding are the index's (extract/tokens.ts), so what is marked is what
 // matched. Pure.
@@ -73,7 +73,7 @@ export function snippetOf(body: string, highlight: Highlighter, windowTokens = W
       }
     }
   }
-  if (spans.length === 0) return escapeHtml(body.length > 160 ? `${body.slice(0, 160)}…` : body);
+  if (spans.length === 0) return escapeHtml(leadOf(body));
   let best = 0;
   let bestHits = -1;
   let hits = 0;
@@ -106,4 +106,13 @@ export function snippetOf(body: string, highlight: Highlighter, windowTokens = W
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A hit's snippet: the window around what matched, or the body's start when the query has no words. */
+export function hitSnippet(body: string, highlight: Highlighter | undefined): string {
+  return highlight ? snippetOf(body, highlight) : escapeHtml(leadOf(body));
+}
+
+function leadOf(body: string): string {
+  return body.length > 160 ? `${body.slice(0, 160)}…` : body;
 }

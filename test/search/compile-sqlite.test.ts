@@ -14,9 +14,17 @@ test('text-only queries become one FTS5 expression with quoted words', () => {
 });
 
 test('a quote inside a word cannot break out of the FTS5 string', () => {
-  // the parser never lets one through; the compiler does not rely on that
+  // the parser never lets one through; the compiler does not rely on that: only the words reach FTS5
   const plan = compileSqlite({ kind: 'term', value: 'a" OR "b', span: { start: 0, end: 8 } }, { expandFuzzy: () => [] });
-  assert.equal(plan.match, '"a"" OR ""b"');
+  assert.equal(plan.match, '"a or b"');
+});
+
+test('words reach FTS5 as the index holds them: folded, a term of several words as a phrase', () => {
+  assert.equal(compile('Café').match, '"cafe"');
+  assert.equal(compile('e-mail').match, '"e mail"');
+  assert.equal(compile('ＫＩＬＯ').match, '"kilo"');
+  assert.equal(compile('Coke*').match, '"coke"*');
+  assert.equal(compile('"Geld  CASH"').match, '"geld cash"');
 });
 
 test('fuzzy words expand to the vocabulary words and the word itself', () => {

@@ -5,7 +5,7 @@
 import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
 import { compilePostgres, type PostgresPlan } from '../../search/compile-postgres.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
-import { escapeHtml, highlighterOf, snippetOf } from '../../search/snippet.ts';
+import { highlighterOf, hitSnippet } from '../../search/snippet.ts';
 import type { StoredSearch } from '../store.ts';
 import { FACET_SAMPLE, RELEVANCE_MAX_HITS } from '../sqlite/search.ts';
 import { Params, type Queryable } from './db.ts';
@@ -47,14 +47,13 @@ export async function runPostgresSearch(db: Queryable, request: StoredSearch, ha
     [page.map((r) => Number(r.dataset_id)), page.map((r) => Number(r.key))]);
   const byKey = new Map(rows.map((r) => [`${r.dataset_id}:${r.key}`, r]));
   const names = await handles(accountIdsOf(rows));
-  const highlight = highlighterOf(request.ast, plan.expansions);
-  const hasWords = plan.rank !== undefined;
+  const highlight = plan.rank === undefined ? undefined : highlighterOf(request.ast, plan.expansions);
   const hits: SearchHit[] = page.map((ref) => {
     const message = toStoredMessage(byKey.get(`${ref.dataset_id}:${ref.key}`)!, names);
     return {
       id: message.id, ref: message.ref, dataset: message.dataset, platform: message.platform, kind: message.kind,
       ts: message.ts, from: message.from, to: message.to, body: message.body,
-      snippet: hasWords ? snippetOf(message.body, highlight) : escapeHtml(message.body.length > 160 ? `${message.body.slice(0, 160)}…` : message.body),
+      snippet: hitSnippet(message.body, highlight),
       ...(ref.rank == null ? {} : { score: Number(ref.rank) }),
     };
   });

@@ -1,5 +1,5 @@
 // The words of a message body for PostgreSQL's full-text index, folded by Lode's own tokenizer
-// (the SQLite store's FTS5 folding: unicode61, diacritics removed), as a tsvector with positions.
+// (the words the SQLite store's FTS5 index holds too), as a tsvector with positions.
 // PostgreSQL's parser would keep e-mail addresses, URLs and hyphenated words whole and its
 // unaccent folds some letters otherwise (ß, æ): both stores must find the same messages.
 import { tokenize } from '../../extract/tokens.ts';

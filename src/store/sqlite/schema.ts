@@ -1,6 +1,8 @@
 // Schema migrations for the SQLite store. Append only: a released migration never changes;
 // `schema_migrations` records which ones a database has, so old stores upgrade in place.
 
+import { FTS_WORDS_FUNCTION } from './fts-words.ts';
+
 export type Migration = { version: number; name: string; sql: string };
 
 /**
@@ -591,6 +593,18 @@ export const MIGRATIONS: readonly Migration[] = [
         sources INTEGER NOT NULL,
         PRIMARY KEY (campaign_id, dataset_id)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 8,
+    name: 'the full-text index holds Lode\'s own words (src/store/sqlite/fts-words.ts), the same words as the PostgreSQL store\'s',
+    sql: `
+      DROP TABLE message_fts;
+      -- contentless: the words are not text anyone reads (snippets are cut from the bodies), and
+      -- a destroyed body is taken out with FTS5's 'delete' and the words it had
+      CREATE VIRTUAL TABLE message_fts USING fts5(words, content='', tokenize = 'ascii');
+      INSERT INTO message_fts (message_fts, rank) VALUES ('automerge', 8);
+      INSERT INTO message_fts (rowid, words) SELECT rowid, ${FTS_WORDS_FUNCTION}(body) FROM messages;
     `,
   },
 ];

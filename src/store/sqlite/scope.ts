@@ -18,6 +18,7 @@ import {
 } from '../../model/security.ts';
 import type { DecisionOutcome, NewLegalScope, PrivilegedAddOutcome, PurgeOutcome, WithheldMessage, WithheldQuery } from '../store.ts';
 import { appendAudit } from './security.ts';
+import { ftsWordsOf } from './fts-words.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
 
 type Row = Record<string, unknown>;
@@ -306,9 +307,9 @@ export function decidePrivilege(
 }
 
 function destroyBody(s: SqliteStore, rowid: number, oldBody: string, tombstone: string): void {
-  s.sql(`INSERT INTO message_fts (message_fts, rowid, body) VALUES ('delete', ?, ?)`).run(rowid, oldBody);
+  s.sql(`INSERT INTO message_fts (message_fts, rowid, words) VALUES ('delete', ?, ?)`).run(rowid, ftsWordsOf(oldBody));
   // the tombstone is indexed like any body: the index stays the exact image of the table
-  s.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, tombstone);
+  s.sql('INSERT INTO message_fts (rowid, words) VALUES (?, ?)').run(rowid, ftsWordsOf(tombstone));
   s.sql('UPDATE messages SET body = ?, attachments = NULL, has_attachment = 0, extra = NULL, fingerprint = NULL WHERE rowid = ?').run(tombstone, rowid);
   // entities found in the body are its content too: an e-mail only the lawyer's message held
   // must not survive as an entity

@@ -3,6 +3,7 @@
 import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
 import { compileSqlite, type SqlitePlan, type SqlValue } from '../../search/compile-sqlite.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
+import { highlighterOf, hitSnippet } from '../../search/snippet.ts';
 import type { StoredSearch } from '../store.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
 import { visibilityConditions } from './scope.ts';
@@ -12,8 +13,6 @@ export const RELEVANCE_MAX_HITS = 5000;
 export const FACET_SAMPLE = 2000;
 const FACET_BUCKETS = 20;
 const FUZZY_EXPANSIONS = 64;
-const MARK_OPEN = '\u0001';
-const MARK_CLOSE = '\u0002';
 
 export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit<SearchResult, 'took_ms'> {
   const plan = compileSqlite(request.ast, { expandFuzzy: (term, distance) => expandFuzzy(store, term, distance) });
@@ -44,18 +43,18 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
     sort = 'newest';
   }
   const order = sort === 'relevance' ? 'f.rank' : `${query.key} ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
-  const snippet = plan.match ? `snippet(message_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 16)` : 'NULL';
   const page = store.db
-    .prepare(`SELECT ${query.key} AS key, ${snippet} AS snippet${sort === 'relevance' ? ', f.rank AS rank' : ''} ${query.from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT ${query.key} AS key${sort === 'relevance' ? ', f.rank AS rank' : ''} ${query.from} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...query.params, request.limit, request.offset);
 
   const fetch = store.sql(`${MESSAGE_SELECT} WHERE m.rowid = ?`);
+  const highlight = plan.match === undefined ? undefined : highlighterOf(request.ast, plan.expansions);
   const hits: SearchHit[] = page.map((row) => {
     const message = store.toStoredMessage(fetch.get(row.key as number)!);
     return {
       id: message.id, ref: message.ref, dataset: message.dataset, platform: message.platform, kind: message.kind,
       ts: message.ts, from: message.from, to: message.to, body: message.body,
-      snippet: row.snippet == null ? escapeHtml(leadOf(message.body)) : markHighlights(String(row.snippet)),
+      snippet: hitSnippet(message.body, highlight),
       ...(row.rank == null ? {} : { score: -Number(row.rank) }),
     };
   });
@@ -151,15 +150,3 @@ function facets(store: SqliteStore, query: FromClause, total: number): SearchFac
   };
 }
 
-function leadOf(body: string): string {
-  return body.length > 160 ? `${body.slice(0, 160)}…` : body;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Snippets are HTML-safe: the text is escaped and only the highlight marks become tags. */
-function markHighlights(snippet: string): string {
-  return escapeHtml(snippet).replaceAll(MARK_OPEN, '<mark>').replaceAll(MARK_CLOSE, '</mark>');
-}

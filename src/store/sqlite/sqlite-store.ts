@@ -10,6 +10,7 @@ import { RECIPIENT_SEPARATOR, type MessageColumns } from '../../ingest/message-c
 import { foldText } from '../../extract/tokens.ts';
 import { EMPTY_COUNTS, type BatchCounts, type IngestBatch, type QuarantineQuery, type ReindexOptions, type SourceDescription, type Store, type StoredSearch, type AuditEventQuery, type NewAuditEvent, type NewLegalScope, type WithheldQuery } from '../store.ts';
 import { DEFERRABLE_INDEXES, MIGRATIONS } from './schema.ts';
+import { FTS_WORDS_FUNCTION, ftsWordsOf } from './fts-words.ts';
 import type { DuplicateCandidate } from '../../ingest/duplicates.ts';
 import type { EntityQuery } from '../../model/entities.ts';
 import type { LinkStatus, ProposedLink } from '../../model/attribution.ts';
@@ -85,6 +86,7 @@ function isProcessAlive(pid: number): boolean {
 }
 
 export function migrate(db: DatabaseSync): number {
+  db.function(FTS_WORDS_FUNCTION, { deterministic: true }, (body) => ftsWordsOf(String(body ?? '')));
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
   let count = 0;
@@ -448,7 +450,7 @@ export class SqliteStore implements Store {
       // another item took this time slot: the next one keeps the time order
       rowid += 1;
     }
-    this.sql('INSERT INTO message_fts (rowid, body) VALUES (?, ?)').run(rowid, m.body[i]!);
+    this.sql('INSERT INTO message_fts (rowid, words) VALUES (?, ?)').run(rowid, ftsWordsOf(m.body[i]!));
     return rowid;
   }
 
