@@ -8,7 +8,7 @@ import { normaliseEntityQuery } from '../extract/entities/extract.ts';
 import { queryContext } from '../extract/entities/region.ts';
 import type { EntityType } from '../extract/entities/types.ts';
 import { foldText, tokenize } from '../extract/tokens.ts';
-import { QueryCompileError, isFtsExpressible } from './compile-sqlite.ts';
+import { QueryCompileError } from './compile-sqlite.ts';
 import { timeKeyFloor } from '../store/time-key.ts';
 
 /** Hands out numbered placeholders ($1, $2...) for values, in the order the SQL uses them. */
@@ -17,8 +17,6 @@ export type Placeholders = { add(value: string | number | readonly string[]): st
 export type PostgresPlan = {
   /** The whole condition on `m`; `TRUE` for a query of filters only that none restrict. */
   where: string;
-  /** The tsquery text of the positive words, for ranking by relevance (absent: nothing to rank by). */
-  rank?: string;
   minKey?: number;
   maxKeyExclusive?: number;
   expansions: Record<string, string[]>;
@@ -44,11 +42,6 @@ export async function compilePostgres(ast: QueryNode, p: Placeholders, options: 
     conditions.push(await compiler.sql(clause));
   }
   plan.where = conditions.length === 0 ? 'TRUE' : conditions.join(' AND ');
-  const positives = clauses.filter((c) => c.kind !== 'not' && isFtsExpressible(c));
-  if (positives.length > 0) {
-    const queries = (await Promise.all(positives.map((c) => compiler.rankQuery(c)))).filter((q) => q !== undefined);
-    if (queries.length > 0) plan.rank = queries.map((q) => `(${q})`).join(' | ');
-  }
   return plan;
 }
 
@@ -99,7 +92,7 @@ class Compiler {
   }
 
   /** The tsquery of a text node (as a positive query), or undefined for one that matches nothing. */
-  async tsquery(node: TextNode): Promise<string | undefined> {
+  private async tsquery(node: TextNode): Promise<string | undefined> {
     switch (node.kind) {
       case 'term':
         return phrase(tokenize(node.value));
@@ -119,19 +112,9 @@ class Compiler {
         return all.length === 1 ? lexeme(folded) : `(${all.map(lexeme).join(' | ')})`;
       }
       case 'phrase':
-        if (node.proximity === undefined) return phrase(node.terms.flatMap((t) => tokenize(t)));
-        // for ranking: the words, near or not
-        return node.terms.length === 0 ? undefined : node.terms.flatMap((t) => tokenize(t)).map(lexeme).join(' & ') || undefined;
+        // one with a proximity (NEAR) is answered by near(), never here
+        return phrase(node.terms.flatMap((t) => tokenize(t)));
     }
-  }
-
-  async rankQuery(node: QueryNode): Promise<string | undefined> {
-    if (node.kind === 'and' || node.kind === 'or') {
-      const parts = (await Promise.all(node.children.filter((c) => c.kind !== 'not').map((c) => this.rankQuery(c)))).filter((q) => q !== undefined);
-      return parts.length === 0 ? undefined : parts.map((q) => `(${q})`).join(' | ');
-    }
-    if (node.kind === 'term' || node.kind === 'prefix' || node.kind === 'fuzzy' || node.kind === 'phrase') return this.tsquery(node);
-    return undefined;
   }
 
   private async text(node: TextNode): Promise<string> {
@@ -196,7 +179,7 @@ class Compiler {
 }
 
 /** Words in order, each right after the one before (`<->`); the last a prefix when asked. */
-function phrase(tokens: readonly string[], isPrefix = false): string | undefined {
+export function phrase(tokens: readonly string[], isPrefix = false): string | undefined {
   if (tokens.length === 0) return undefined;
   const parts = tokens.map((t, i) => (isPrefix && i === tokens.length - 1 ? `${lexeme(t)}:*` : lexeme(t)));
   return parts.length === 1 ? parts[0] : `(${parts.join(' <-> ')})`;

@@ -9,6 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseSync } from 'node:sqlite';
 import { textForPostgres, type PgDatabase } from './postgres/db.ts';
 import { termsOf } from './postgres/terms.ts';
+import { FTS_WORDS_FUNCTION } from './sqlite/fts-words.ts';
 
 /** One table: how to read it from SQLite in PostgreSQL's columns, and its order for verifying. */
 type TableCopy = {
@@ -143,6 +144,12 @@ export const TABLES: readonly TableCopy[] = [
     select: 'SELECT recipient_id, account_id, dataset_id, matched, last_active, found_at FROM campaign_reoffences', order: ['recipient_id', 'account_id'],
   },
   { table: 'campaign_scans', columns: cols('campaign_id, dataset_id, sources'), select: 'SELECT campaign_id, dataset_id, sources FROM campaign_scans', order: ['campaign_id', 'dataset_id'] },
+  {
+    // FTS5 keeps these figures inside its index; counted here from the words it was given
+    table: 'word_totals', columns: cols('dataset_id, messages, words'), order: ['dataset_id'],
+    select: `SELECT dataset_id, count(*) AS messages, coalesce(sum(CASE w WHEN '' THEN 0 ELSE length(w) - length(replace(w, ' ', '')) + 1 END), 0) AS words
+             FROM (SELECT dataset_id, ${FTS_WORDS_FUNCTION}(body) AS w FROM messages) GROUP BY dataset_id`,
+  },
 ];
 
 export type TableResult = { table: string; rows: number; sha256: string; verified: boolean };

@@ -51,6 +51,9 @@ async function answers(store: Store) {
   for (const query of QUERIES) {
     const result = await store.search({ ast: parseQuery(query), limit: 10, offset: 0, sort: 'newest', facets: false });
     searches.push({ query, total: result.total, page: result.hits.map((h) => h.id) });
+    // ranked with the index's totals, which the migration counts from the bodies (word_totals)
+    const ranked = await store.search({ ast: parseQuery(query), limit: 10, offset: 0, sort: 'relevance', facets: false });
+    searches.push({ query, sort: ranked.sort, ranked: ranked.hits.map((h) => [h.id, h.score]) });
   }
   const scoped = await store.search({ ast: parseQuery('kilo'), limit: 10, offset: 0, sort: 'newest', facets: false, viewer: ANALYST });
   const bundle = (await caseContents(store, 'op-haven', undefined, 'root', new Date('2026-12-06T00:00:00Z')))!;

@@ -1,5 +1,5 @@
 // The same generated corpus ingested into both stores gives the same answers: dataset counts,
-// search totals for every construct of the query language, entity counts, alerts, the
+// search totals and relevance rankings for every construct of the query language, entity counts, alerts, the
 // communication graph and its metrics, and discovery's candidates.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,19 @@ test('every query construct finds the same messages, in the same order', async (
     assert.deepEqual(b.days, a.days, `days of ${query}`);
     assert.deepEqual(b.facets, a.facets, `facets of ${query}`);
   }
+});
+
+test('relevance ranks alike: the same hits in the same order with the same scores, every query construct', async () => {
+  let ranked = 0;
+  for (const query of QUERIES) {
+    const ask = (store: Store) => store.search({ ast: parseQuery(query), limit: 5000, offset: 0, sort: 'relevance', facets: false });
+    const [a, b] = await Promise.all([ask(sqlite), ask(postgres)]);
+    assert.equal(b.sort, a.sort, `sort of ${query}`);
+    assert.equal(b.notice, a.notice, `notice of ${query}`);
+    assert.deepEqual(b.hits.map((h) => [h.id, h.score]), a.hits.map((h) => [h.id, h.score]), `ranking of ${query}`);
+    if (a.sort === 'relevance' && a.hits.length > 1) ranked += 1;
+  }
+  assert.ok(ranked >= 10, `${ranked} queries ranked by relevance`);
 });
 
 test('entity counts are equal', async () => {

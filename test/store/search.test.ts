@@ -126,7 +126,7 @@ describe('query constructs', () => {
     assert.deepEqual(await refs('kilo', { sort: 'oldest' }), ['e-1', 'e-7', 'note:kilo', 'x-1']);
     assert.deepEqual(await refs('kilo', { limit: 2, offset: 1 }), ['note:kilo', 'e-7']);
   });
-  test('relevance ranks a small hit set (bm25 in SQLite, ts_rank in PostgreSQL)', async () => {
+  test('relevance ranks a small hit set by BM25', async () => {
     const result = await searchStore(store, { ast: parseQuery('kilo'), limit: 10, offset: 0, sort: 'relevance', facets: false });
     assert.equal(result.sort, 'relevance');
     assert.equal(result.hits[0]!.ref, 'e-7', 'three times kilo in a short message ranks first');

@@ -17,7 +17,7 @@ export type PgMigration = { version: number; name: string; sql: string };
 export const DISTRIBUTED_TABLES = [
   'sources', 'accounts', 'devices', 'account_devices', 'conversations', 'conversation_members', 'contacts', 'messages', 'events',
   'exposures', 'quarantine', 'entities', 'mentions', 'findings', 'alerts', 'alert_notes', 'scope_accounts', 'privileged_accounts',
-  'privilege_decisions', 'watch_queue', 'entity_progress', 'case_candidates', 'dataset_scopes',
+  'privilege_decisions', 'watch_queue', 'entity_progress', 'case_candidates', 'dataset_scopes', 'word_totals',
 ] as const;
 
 /** The small tables everything joins: one copy on every node of a Citus cluster. */
@@ -580,6 +580,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         sources BIGINT NOT NULL,
         PRIMARY KEY (campaign_id, dataset_id)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'the number of messages and of their words per dataset, for ranking by BM25 as the SQLite store does',
+    sql: `
+      -- FTS5 keeps these two figures in its index; bm25 divides by them (src/search/bm25.ts).
+      -- One row per dataset: distributed with the dataset, and each ingest batch adds to its own.
+      CREATE TABLE word_totals (
+        dataset_id BIGINT PRIMARY KEY,
+        messages BIGINT NOT NULL,
+        words BIGINT NOT NULL
+      );
+      -- a store written before this migration: the words are counted from the vectors' positions,
+      -- which is exact but for what PostgreSQL's vectors cannot hold (more than 256 places of one
+      -- word in a body, a word over 2047 bytes)
+      INSERT INTO word_totals (dataset_id, messages, words)
+      SELECT dataset_id, count(*), coalesce(sum((SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(terms))), 0)
+      FROM messages GROUP BY dataset_id;
     `,
   },
 ];

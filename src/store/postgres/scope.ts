@@ -11,7 +11,7 @@ import type { DecisionOutcome, NewLegalScope, PrivilegedAddOutcome, PurgeOutcome
 import type { PgDatabase, Queryable, Row, SqlValue } from './db.ts';
 import { Params } from './db.ts';
 import { MESSAGE_SELECT, accountIdsOf, toStoredMessage } from './rows.ts';
-import { termsOf } from './terms.ts';
+import { termsAndWordsOf } from './terms.ts';
 import type { AppendAudit, HandleLookup } from './pg-store.ts';
 
 /** The parties of message `m` include one of these accounts (a subquery of (dataset_id, account_id)). */
@@ -286,8 +286,10 @@ export async function decidePrivilege(
 
 async function destroyBody(c: Queryable, datasetId: number, key: number, oldBody: string, tombstone: string): Promise<void> {
   // the tombstone is indexed like any body: the index stays the exact image of the table
+  const indexed = termsAndWordsOf(tombstone);
   await c.run('UPDATE messages SET body = $1, terms = $2::tsvector, attachments = NULL, has_attachment = 0, extra = NULL, fingerprint = NULL WHERE dataset_id = $3 AND key = $4',
-    [tombstone, termsOf(tombstone), datasetId, key]);
+    [tombstone, indexed.terms, datasetId, key]);
+  await c.run('UPDATE word_totals SET words = words - $1 + $2 WHERE dataset_id = $3', [termsAndWordsOf(oldBody).words, indexed.words, datasetId]);
   const mentioned = await c.query('SELECT entity_id, count(*) AS n FROM mentions WHERE dataset_id = $1 AND item_key = $2 GROUP BY entity_id', [datasetId, key]);
   for (const m of mentioned) await c.run('UPDATE entities SET mentions = mentions - $1 WHERE dataset_id = $2 AND id = $3', [Number(m.n), datasetId, Number(m.entity_id)]);
   await c.run('DELETE FROM mentions WHERE dataset_id = $1 AND item_key = $2', [datasetId, key]);

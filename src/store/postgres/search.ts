@@ -1,9 +1,13 @@
 // Runs a compiled query on the PostgreSQL store: the total is a count over the match, the page
-// is read newest first (or oldest, or by ts_rank for small hit sets, as the SQLite store ranks
-// with bm25 only below RELEVANCE_MAX_HITS), facets over the newest FACET_SAMPLE hits, snippets
-// for the page only.
+// is read newest first (or oldest, or by BM25 for small hit sets, as the SQLite store ranks only
+// below RELEVANCE_MAX_HITS, with the same scores: src/search/bm25.ts), facets over the newest
+// FACET_SAMPLE hits, snippets for the page only.
 import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
-import { compilePostgres, type PostgresPlan } from '../../search/compile-postgres.ts';
+import type { QueryNode } from '../../search/ast.ts';
+import { bm25, idfOf, phraseFrequencies, phrasesOf, type RankPhrase } from '../../search/bm25.ts';
+import { compilePostgres, phrase as tsqueryPhrase, type PostgresPlan } from '../../search/compile-postgres.ts';
+import { compileSqlite } from '../../search/compile-sqlite.ts';
+import { tokenize } from '../../extract/tokens.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
 import { highlighterOf, hitSnippet } from '../../search/snippet.ts';
 import type { StoredSearch } from '../store.ts';
@@ -34,27 +38,29 @@ export async function runPostgresSearch(db: Queryable, request: StoredSearch, ha
 
   let sort: SearchSort = request.sort;
   let notice: string | undefined;
-  if (sort === 'relevance' && (plan.rank === undefined || total > RELEVANCE_MAX_HITS)) {
-    notice = plan.rank !== undefined
+  // what the SQLite store hands FTS5: whether there are words to rank by and mark, and the phrases its bm25 scores
+  const match = ftsMatchOf(request.ast, plan.expansions);
+  if (sort === 'relevance' && (match === undefined || total > RELEVANCE_MAX_HITS)) {
+    notice = match !== undefined
       ? `${total} hits are too many to rank by relevance (limit ${RELEVANCE_MAX_HITS}); showing newest first. Narrow the query to rank.`
       : 'The query has no words to rank by; showing newest first.';
     sort = 'newest';
   }
-  const rank = sort === 'relevance' ? `ts_rank(m.terms, ${p.add(plan.rank!)}::tsquery)` : undefined;
-  const order = rank ? `${rank} DESC, m.key DESC` : `m.key ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
-  const page = await db.query(`SELECT m.dataset_id, m.key${rank ? `, ${rank} AS rank` : ''} ${from} ORDER BY ${order} LIMIT ${p.add(request.limit)} OFFSET ${p.add(request.offset)}`, p.values);
+  const page: { dataset_id: unknown; key: unknown; score?: number }[] = sort === 'relevance'
+    ? (await rankByBm25(db, phrasesOf(match!), from, fromValues)).slice(request.offset, request.offset + request.limit)
+    : await db.query(`SELECT m.dataset_id, m.key ${from} ORDER BY m.key ${sort === 'oldest' ? 'ASC' : 'DESC'} LIMIT ${p.add(request.limit)} OFFSET ${p.add(request.offset)}`, p.values);
   const rows = page.length === 0 ? [] : await db.query(`${MESSAGE_SELECT} WHERE (m.dataset_id, m.key) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))`,
     [page.map((r) => Number(r.dataset_id)), page.map((r) => Number(r.key))]);
   const byKey = new Map(rows.map((r) => [`${r.dataset_id}:${r.key}`, r]));
   const names = await handles(accountIdsOf(rows));
-  const highlight = plan.rank === undefined ? undefined : highlighterOf(request.ast, plan.expansions);
+  const highlight = match === undefined ? undefined : highlighterOf(request.ast, plan.expansions);
   const hits: SearchHit[] = page.map((ref) => {
     const message = toStoredMessage(byKey.get(`${ref.dataset_id}:${ref.key}`)!, names);
     return {
       id: message.id, ref: message.ref, dataset: message.dataset, platform: message.platform, kind: message.kind,
       ts: message.ts, from: message.from, to: message.to, body: message.body,
       snippet: hitSnippet(message.body, highlight),
-      ...(ref.rank == null ? {} : { score: Number(ref.rank) }),
+      ...(ref.score === undefined ? {} : { score: ref.score }),
     };
   });
   const result: Omit<SearchResult, 'took_ms'> = { total, sort, hits };
@@ -64,6 +70,45 @@ export async function runPostgresSearch(db: Queryable, request: StoredSearch, ha
   if (request.facets) result.facets = await facets(db, from, fromValues, total, handles);
   if (request.days) result.days = await dayCounts(db, from, fromValues);
   return result;
+}
+
+/** The FTS5 expression the SQLite store would match with, its fuzzy words expanded as here. */
+function ftsMatchOf(ast: QueryNode, expansions: Record<string, string[]>): string | undefined {
+  const expanded = new Map<string, string[]>();
+  for (const [key, all] of Object.entries(expansions)) expanded.set(`${all[0]}~${key.slice(key.lastIndexOf('~') + 1)}`, all.slice(1));
+  return compileSqlite(ast, { expandFuzzy: (term, distance) => expanded.get(`${term}~${distance}`) ?? [] }).match;
+}
+
+type Ranked = { dataset_id: number; key: number; score: number };
+
+/**
+ * Every hit (at most RELEVANCE_MAX_HITS) scored as FTS5's bm25 scores it, best first, ties newest
+ * first as in the SQLite store. FTS5 takes its figures from its whole index, every dataset's
+ * rows: so do word_totals and the count of rows holding each phrase.
+ */
+async function rankByBm25(db: Queryable, phrases: readonly RankPhrase[], from: string, values: Params['values']): Promise<Ranked[]> {
+  const totals = await db.one('SELECT coalesce(sum(messages), 0) AS rows, coalesce(sum(words), 0) AS words FROM word_totals');
+  const rows = Math.max(1, Number(totals?.rows ?? 0));
+  const averageWords = Number(totals?.words ?? 0) / rows;
+  const idf = (await rowsHolding(db, phrases)).map((hits) => idfOf(rows, hits));
+  const hits = await db.query(`SELECT m.dataset_id, m.key, m.body ${from}`, values);
+  return hits.map((hit) => {
+    const words = tokenize(String(hit.body));
+    return { dataset_id: Number(hit.dataset_id), key: Number(hit.key), score: bm25(phraseFrequencies(words, phrases), idf, words.length, averageWords) };
+  }).sort((a, b) => b.score - a.score || b.key - a.key || b.dataset_id - a.dataset_id);
+}
+
+/** How many messages of all datasets hold each phrase: one pass over the rows holding any of them. */
+async function rowsHolding(db: Queryable, phrases: readonly RankPhrase[]): Promise<number[]> {
+  const queries = phrases.map((ph) => tsqueryPhrase(ph.words, ph.prefix));
+  const distinct = [...new Set(queries.filter((q) => q !== undefined))];
+  if (distinct.length === 0) return phrases.map(() => 0);
+  const p = new Params();
+  const counts = distinct.map((q, i) => `count(*) FILTER (WHERE m.terms @@ ${p.add(q)}::tsquery) AS n${i}`);
+  const any = p.add(distinct.map((q) => `(${q})`).join(' | '));
+  const row = await db.one(`SELECT ${counts.join(', ')} FROM messages m WHERE m.terms @@ ${any}::tsquery`, p.values);
+  const byQuery = new Map(distinct.map((q, i) => [q, Number(row?.[`n${i}`] ?? 0)]));
+  return queries.map((q) => (q === undefined ? 0 : byQuery.get(q)!));
 }
 
 export async function expandFuzzy(db: Queryable, term: string, distance: number): Promise<string[]> {

@@ -11,6 +11,11 @@ const MAX_VECTOR_CHARS = 900_000;
 
 /** The tsvector text of a body: `'word':1,4 'other':2`. */
 export function termsOf(body: string): string {
+  return termsAndWordsOf(body).terms;
+}
+
+/** The tsvector text of a body, and how many words it has (what BM25 calls the row's length). */
+export function termsAndWordsOf(body: string): { terms: string; words: number } {
   const positions = new Map<string, number[]>();
   const tokens = tokenize(body);
   for (let i = 0; i < tokens.length; i++) {
@@ -24,5 +29,5 @@ export function termsOf(body: string): string {
   for (const [token, at] of positions) vector += `'${token}':${at.join(',')} `;
   // a body of hundreds of thousands of words: its words stay findable, phrases in it do not
   if (vector.length > MAX_VECTOR_CHARS) vector = [...positions.keys()].map((t) => `'${t}'`).join(' ');
-  return vector.trimEnd();
+  return { terms: vector.trimEnd(), words: tokens.length };
 }

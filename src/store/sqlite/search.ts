@@ -42,7 +42,8 @@ export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit
       : 'The query has no words to rank by; showing newest first.';
     sort = 'newest';
   }
-  const order = sort === 'relevance' ? 'f.rank' : `${query.key} ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
+  // ties newest first, in both stores
+  const order = sort === 'relevance' ? 'f.rank, f.rowid DESC' : `${query.key} ${sort === 'oldest' ? 'ASC' : 'DESC'}`;
   const page = store.db
     .prepare(`SELECT ${query.key} AS key${sort === 'relevance' ? ', f.rank AS rank' : ''} ${query.from} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...query.params, request.limit, request.offset);
