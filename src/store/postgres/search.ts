@@ -4,7 +4,7 @@
 // FACET_SAMPLE hits, snippets for the page only.
 import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } from '../../model/search.ts';
 import type { QueryNode } from '../../search/ast.ts';
-import { bm25, idfOf, phraseFrequencies, phrasesOf, type RankPhrase } from '../../search/bm25.ts';
+import { bm25, idfOf, oddsOf, phraseFrequencies, phrasesOf, type RankPhrase } from '../../search/bm25.ts';
 import { compilePostgres, phrase as tsqueryPhrase, type PostgresPlan } from '../../search/compile-postgres.ts';
 import { compileSqlite } from '../../search/compile-sqlite.ts';
 import { tokenize } from '../../extract/tokens.ts';
@@ -121,7 +121,10 @@ async function rankByBm25(db: Queryable, phrases: readonly RankPhrase[], from: s
   const totals = await db.one('SELECT coalesce(sum(messages), 0) AS rows, coalesce(sum(words), 0) AS words FROM word_totals');
   const rows = Math.max(1, Number(totals?.rows ?? 0));
   const averageWords = Number(totals?.words ?? 0) / rows;
-  const idf = (await rowsHolding(db, phrases)).map((hits) => idfOf(rows, hits));
+  const odds = (await rowsHolding(db, phrases)).map((hits) => oddsOf(rows, hits));
+  // PostgreSQL's ln() is the C library's log(), as FTS5's
+  const logs = await db.query('SELECT ln(x) AS l FROM unnest($1::float8[]) WITH ORDINALITY AS t(x, i) ORDER BY i', [odds]);
+  const idf = logs.map((row) => idfOf(Number(row.l)));
   const hits = await db.query(`SELECT m.dataset_id, m.key, m.body ${from}`, values);
   return hits.map((hit) => {
     const words = tokenize(String(hit.body));
