@@ -175,6 +175,7 @@ function postgresSection(r: SizeResults, pg: PostgresResults): string[] {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.search.queries.map((q, index) => sideBySideRow(q, pg.search.queries[index]!)),
     '',
+    ...relevanceLines(pg),
     'How these were measured:',
     '',
     '- Ingest: the same child process and CLI code as the SQLite row, with `--store` naming a new PostgreSQL database',
@@ -185,6 +186,8 @@ function postgresSection(r: SizeResults, pg: PostgresResults): string[] {
     '  10 connections on 127.0.0.1); for each query and run the stores take turns, who goes first alternating, so both see',
     '  the same machine load. Times are wall times around `searchStore` (median and p95 of the warm runs with facets; with',
     '  so few runs per query the p95 is the slowest warm run). A total that differs between the stores is a bug.',
+    '- Relevance: each query ranked whole (every hit, at most 5,000) in both stores and compared hit by hit and score by',
+    '  score; then a page of 20 timed on each, taking turns (median of the runs).',
     `- \`bin/lode search '${pg.search.summary.cli.query}' --json\` as a new process: ${ms(r.search.summary.cli.medianMs)} ms on SQLite, ${ms(pg.search.summary.cli.medianMs)} ms on PostgreSQL (median of 3).`,
     '',
   ];
@@ -197,6 +200,22 @@ function pooledRows(sqlite: StoreSearchSummary, postgres: StoreSearchSummary): s
     row('`took_ms`, warm, facets on', sqlite.warmTookMs, postgres.warmTookMs),
     row('wall, warm, facets off', sqlite.warmNoFacetsWallMs, postgres.warmNoFacetsWallMs),
     row('wall, cold (first run of each query)', sqlite.coldWallMs, postgres.coldWallMs),
+  ];
+}
+
+function relevanceLines(pg: PostgresResults): string[] {
+  const ranked = pg.relevance.filter((q) => q.ranked);
+  const differing = pg.relevance.filter((q) => !q.same);
+  return [
+    `#### Relevance: the same queries with \`--sort relevance\``,
+    '',
+    `${ranked.length} of ${pg.relevance.length} queries were ranked (the others match no message, or more than 5,000, or have no words: those stay newest first in both stores). ` +
+      (differing.length === 0 ? 'Every one gave the same hits in the same order with the same scores in both stores.' : `**WARNING: ${differing.length} ranked differently: ${differing.map((q) => `\`${q.query}\` (${q.firstDifference})`).join('; ')}.**`),
+    '',
+    '| query | hits ranked | SQLite ms | PostgreSQL ms | PostgreSQL / SQLite |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...ranked.map((q) => `| \`${q.query.replace(/\|/g, '\\|')}\` | ${count(q.hits)} | ${ms(q.sqliteMs)} | ${ms(q.postgresMs)} | ${factor(q.postgresMs / q.sqliteMs)} |`),
+    '',
   ];
 }
 

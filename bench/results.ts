@@ -5,6 +5,7 @@ import type { IngestMeasurement, LodeIngest, PostgresIngest } from './ingest.ts'
 import type { Machine } from './machine.ts';
 import type { DatabaseSizes, messagesTableStats } from './postgres.ts';
 import type { BenchQuery, Handles, ScanSpec } from './queries.ts';
+import type { RelevanceResult } from './relevance.ts';
 import type { ScanResult } from './scan.ts';
 import type { QuerySearchRuns, Timing } from './search.ts';
 import { summarise, type Summary } from './stats.ts';
@@ -77,6 +78,8 @@ export type PostgresResults = {
   afterIngest: { autovacuum: Awaited<ReturnType<typeof messagesTableStats>>; vacuumAnalyzeSeconds: number | null; sizesAfterVacuum: DatabaseSizes | null };
   search: { summary: StoreSearchSummary; queries: StoreQueryResult[] };
   mismatches: TotalMismatch[];
+  /** The query mix sorted by relevance in both stores: rankings compared, pages timed. */
+  relevance: RelevanceResult[];
 };
 
 export type SizeResults = {

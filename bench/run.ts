@@ -14,6 +14,7 @@ import { describeMachine, type Machine } from './machine.ts';
 import { OptionsError, parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { databaseSizes, messagesTableStats, openBenchPostgres, timeStatement, type PostgresServer } from './postgres.ts';
 import { pickHandles, queryMix, type BenchQuery } from './queries.ts';
+import { compareRelevance, type RelevanceResult } from './relevance.ts';
 import { renderHeader, renderSize } from './report.ts';
 import {
   compareIngest, queryResult, storeQueryResult, summariseSearch, summariseStoreSearch, totalMismatches, type PostgresResults, type QueryResult, type SizeResults,
@@ -73,6 +74,7 @@ async function benchSize(size: number, options: BenchOptions, command: string, m
   log(`from: filters use ${handles.busiest} (busiest sender) and ${handles.kiloTalker} (writes "kilo" most often)`);
   const queries = queryMix(handles);
   const [searches, postgresSearches] = await runSearches([`sqlite:${lode.storePath}`, ...(postgres ? [postgres.url] : [])], queries, options.queryRuns);
+  const relevance = postgres ? await compareRelevance([`sqlite:${lode.storePath}`, postgres.url], queries, options.queryRuns) : [];
   const cli = timeCliSearch(['--home', lode.storeDir], CLI_QUERY);
   const perQuery = scanAndCombine(queries, searches!, corpus.path, machine.ripgrep !== null);
 
@@ -85,11 +87,11 @@ async function benchSize(size: number, options: BenchOptions, command: string, m
     corpus,
     ingest: compareIngest(lode, floor),
     search: { handles, hitsPerPage: HITS_PER_PAGE, summary: summariseSearch(perQuery, options.queryRuns, cli), queries: perQuery },
-    ...(postgres ? { postgres: postgresResults(postgres, lode, queries, perQuery, postgresSearches!, options) } : {}),
+    ...(postgres ? { postgres: postgresResults(postgres, lode, queries, perQuery, postgresSearches!, relevance, options) } : {}),
   };
 }
 
-type PostgresIngested = Omit<PostgresResults, 'ratio' | 'search' | 'mismatches'> & { url: string };
+type PostgresIngested = Omit<PostgresResults, 'ratio' | 'search' | 'mismatches' | 'relevance'> & { url: string };
 
 /** The PostgreSQL ingest of a size, then what autovacuum did and the bench's VACUUM ANALYZE. */
 async function ingestIntoPostgres(server: PostgresServer, corpusPath: string, size: number, options: BenchOptions): Promise<PostgresIngested> {
@@ -115,11 +117,13 @@ async function ingestIntoPostgres(server: PostgresServer, corpusPath: string, si
   };
 }
 
-function postgresResults(postgres: PostgresIngested, lode: LodeIngest, queries: BenchQuery[], sqliteQueries: QueryResult[], runs: QuerySearchRuns[], options: BenchOptions): PostgresResults {
+function postgresResults(postgres: PostgresIngested, lode: LodeIngest, queries: BenchQuery[], sqliteQueries: QueryResult[], runs: QuerySearchRuns[],
+  relevance: RelevanceResult[], options: BenchOptions): PostgresResults {
   const { url, ...ingested } = postgres;
   const perQuery = queries.map((q, index) => storeQueryResult(q, runs[index]!));
   const mismatches = totalMismatches(sqliteQueries, perQuery);
   for (const m of mismatches) log(`WARNING: "${m.query}": SQLite ${m.sqlite} hits, PostgreSQL ${m.postgres}`);
+  for (const r of relevance.filter((x) => !x.same)) log(`WARNING: "${r.query}" ranks differently: ${r.firstDifference}`);
   const cli = timeCliSearch(['--store', url], CLI_QUERY);
   const pg = ingested.ingest;
   return {
@@ -132,6 +136,7 @@ function postgresResults(postgres: PostgresIngested, lode: LodeIngest, queries: 
     },
     search: { summary: summariseStoreSearch(perQuery, options.queryRuns, cli), queries: perQuery },
     mismatches,
+    relevance,
   };
 }
 
