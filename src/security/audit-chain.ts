@@ -37,30 +37,61 @@ export function canonicalJson(value: unknown): string {
 /**
  * Checks events in seq order against the genesis: seq runs 1, 2, 3... without gaps, each event
  * links to the hash before it and its own hash matches its fields. Reports the first event that
- * does not fit (for a gap, the first missing seq). An event whose hash was recomputed after a change fits by itself; the break then
- * shows at the next event, whose link no longer matches. Takes any iterable, so a store can
- * stream a long log instead of loading it.
+ * does not fit (for a gap, the first missing seq). An event whose hash was recomputed after a
+ * change fits by itself; the break then shows at the next event, whose link no longer matches.
+ * Takes any iterable, so a store can stream a long log instead of loading it.
  */
 export function verifyChain(events: Iterable<AuditEvent>, genesis: string): AuditVerification {
-  let expectedSeq = 1;
-  let prevHash = genesis;
-  let count = 0;
+  const chain = new ChainCheck(genesis);
   for (const event of events) {
-    const bad = (reason: string, seq = event.seq) => ({ ok: false, events: count, firstBadSeq: seq, reason, head: prevHash });
-    if (event.seq !== expectedSeq) {
-      // a gap is reported at the first missing seq: that is where the log was changed
-      if (event.seq > expectedSeq) {
-        return bad(`gap in seq: ${expectedSeq === event.seq - 1 ? `seq ${expectedSeq} is` : `seq ${expectedSeq} to ${event.seq - 1} are`} missing`, expectedSeq);
-      }
-      return bad(`seq ${event.seq} out of order (expected ${expectedSeq})`);
-    }
-    if (event.prevHash !== prevHash) {
-      return bad(expectedSeq === 1 ? 'broken link: the first event does not start from this store\'s genesis' : `broken link: prev_hash does not match the hash of seq ${event.seq - 1}`);
-    }
-    if (auditHash(prevHash, event) !== event.hash) return bad('hash mismatch: the event was changed after it was written');
-    prevHash = event.hash;
-    expectedSeq += 1;
-    count += 1;
+    const bad = chain.check(event);
+    if (bad) return bad;
   }
-  return { ok: true, events: count, head: prevHash };
+  return chain.result();
+}
+
+/** verifyChain over events read a page at a time (a server's log of millions of events). */
+export async function verifyChainOf(events: AsyncIterable<AuditEvent>, genesis: string): Promise<AuditVerification> {
+  const chain = new ChainCheck(genesis);
+  for await (const event of events) {
+    const bad = chain.check(event);
+    if (bad) return bad;
+  }
+  return chain.result();
+}
+
+/** The chain so far: each event checked against the one before it. */
+class ChainCheck {
+  private expectedSeq = 1;
+  private prevHash: string;
+  private count = 0;
+
+  constructor(genesis: string) {
+    this.prevHash = genesis;
+  }
+
+  /** The failure this event is, or undefined when it fits. */
+  check(event: AuditEvent): AuditVerification | undefined {
+    const bad = (reason: string, seq = event.seq) => ({ ok: false, events: this.count, firstBadSeq: seq, reason, head: this.prevHash });
+    if (event.seq !== this.expectedSeq) {
+      // a gap is reported at the first missing seq: that is where the log was changed
+      if (event.seq > this.expectedSeq) {
+        const expected = this.expectedSeq;
+        return bad(`gap in seq: ${expected === event.seq - 1 ? `seq ${expected} is` : `seq ${expected} to ${event.seq - 1} are`} missing`, expected);
+      }
+      return bad(`seq ${event.seq} out of order (expected ${this.expectedSeq})`);
+    }
+    if (event.prevHash !== this.prevHash) {
+      return bad(this.expectedSeq === 1 ? 'broken link: the first event does not start from this store\'s genesis' : `broken link: prev_hash does not match the hash of seq ${event.seq - 1}`);
+    }
+    if (auditHash(this.prevHash, event) !== event.hash) return bad('hash mismatch: the event was changed after it was written');
+    this.prevHash = event.hash;
+    this.expectedSeq += 1;
+    this.count += 1;
+    return undefined;
+  }
+
+  result(): AuditVerification {
+    return { ok: true, events: this.count, head: this.prevHash };
+  }
 }

@@ -9,7 +9,7 @@ import { PostgresStore } from '../../src/store/postgres/pg-store.ts';
 import type { SqlValue } from '../../src/store/postgres/db.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { Role } from '../../src/model/security.ts';
-import { auditHash } from '../../src/security/audit-chain.ts';
+import { auditHash, canonicalJson } from '../../src/security/audit-chain.ts';
 import { closePostgres, openTestPostgresStore } from '../postgres-fixture.ts';
 import { eachStore, openStoreOf, type StoreKind } from './stores.ts';
 
@@ -294,6 +294,34 @@ describe('the audit log', () => {
     } finally {
       if (kind === 'sqlite') await other.close();
     }
+  });
+
+  eachStore('a log of many pages verifies, and a change far into it is found', async (store) => {
+    // 25,000 events, written as the store writes them but in bulk: PostgreSQL reads 10,000 at a time
+    const tamper = tamperWith(store);
+    let prevHash = String((await tamper.get('SELECT hash FROM audit_genesis WHERE id = 1'))!.hash);
+    const EVENTS = 25_000;
+    const ROWS = 500;
+    for (let first = 1; first <= EVENTS; first += ROWS) {
+      const values: (string | number)[] = [];
+      const tuples: string[] = [];
+      for (let seq = first; seq < first + ROWS; seq++) {
+        const fields = { seq, at: `2026-12-06T00:00:${String(seq % 60).padStart(2, '0')}.000Z`, actor: seq % 2 ? 'alice' : 'bob', action: 'search', target: 'zuid', details: { q: `kilo ${seq}` } };
+        const hash = auditHash(prevHash, fields);
+        const at = values.length;
+        tuples.push(`(${Array.from({ length: 8 }, (_, i) => `$${at + i + 1}`).join(', ')})`);
+        values.push(seq, fields.at, fields.actor, fields.action, fields.target, canonicalJson(fields.details), prevHash, hash);
+        prevHash = hash;
+      }
+      await tamper.run(`INSERT INTO audit_events (seq, at, actor, action, target, details, prev_hash, hash) VALUES ${tuples.join(', ')}`, values);
+    }
+    assert.deepEqual(await store.verifyAudit(), { ok: true, events: EVENTS, head: prevHash });
+    await tamper.dropTrigger('audit_events', 'update');
+    await tamper.run(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 15000`);
+    const result = await store.verifyAudit();
+    assert.equal(result.ok, false);
+    assert.equal(result.firstBadSeq, 15_000);
+    assert.equal(result.events, 14_999);
   });
 
   eachStore('dropped triggers alone fail verification though the chain is intact', async (store) => {

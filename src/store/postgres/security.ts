@@ -5,10 +5,10 @@
 // Timestamps are ISO 8601 text compared and ordered bytewise, as SQLite does: names and targets
 // are ordered COLLATE "C" so a linguistic database locale does not reorder lists.
 import { ROLES, type AuditEvent, type AuditVerification, type Grant, type Role, type Session, type User, type UserWithSecret } from '../../model/security.ts';
-import { auditHash, canonicalJson, verifyChain } from '../../security/audit-chain.ts';
+import { auditHash, canonicalJson, verifyChainOf } from '../../security/audit-chain.ts';
 import { toAuditEvent, toUser, withoutSecret } from '../row-models.ts';
 import type { AuditEventQuery, NewAuditEvent } from '../store.ts';
-import { Params, textForPostgres, type PgDatabase, type Queryable } from './db.ts';
+import { Params, textForPostgres, type PgDatabase, type Queryable, type Row } from './db.ts';
 
 // A session's last use is written at most this often: one write per request would turn every
 // read of the API into a write transaction.
@@ -158,16 +158,13 @@ export async function auditEvents(db: PgDatabase, query: AuditEventQuery): Promi
  * Walks the whole chain in one REPEATABLE READ transaction: the events, the genesis and the head
  * are one snapshot while others append. Beyond the chain it checks what the chain cannot see: a
  * cut tail (audit_head, the highest seq ever written, is above the last one present) and dropped
- * or disabled append-only triggers.
- *
- * The events are read into memory (as rows; each is parsed only as the walk reaches it): the
- * shared verifyChain takes a synchronous iterable and node-postgres reads only asynchronously.
+ * or disabled append-only triggers. The events are read a page at a time: a team's log holds a
+ * line for every read of evidence, millions of them.
  */
 export async function verifyAudit(db: PgDatabase): Promise<AuditVerification> {
   return db.tx(async (c) => {
     await c.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    const rows = await c.query('SELECT seq, at, actor, action, target, details, prev_hash, hash FROM audit_events ORDER BY seq');
-    const chain = verifyChain(mapIterable(rows, toAuditEvent), await genesis(c));
+    const chain = await verifyChainOf(pagesOf(c), await genesis(c));
     if (!chain.ok) return chain;
     const highest = Number((await c.one<{ seq: number }>('SELECT seq FROM audit_head WHERE id = 1'))?.seq ?? 0);
     if (highest > chain.events) {
@@ -203,8 +200,18 @@ function kept(text: string): string {
   return textForPostgres(text.toWellFormed());
 }
 
-function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
-  for (const item of items) yield map(item);
+const AUDIT_PAGE = 10_000;
+
+/** The events in seq order, a page at a time; the first page from the lowest seq, whatever it is. */
+async function* pagesOf(c: Queryable): AsyncGenerator<AuditEvent> {
+  let after: number | null = null;
+  for (;;) {
+    const rows: Row[] = await c.query(`SELECT seq, at, actor, action, target, details, prev_hash, hash FROM audit_events
+                                WHERE $1::bigint IS NULL OR seq > $1 ORDER BY seq LIMIT ${AUDIT_PAGE}`, [after]);
+    for (const row of rows) yield toAuditEvent(row);
+    if (rows.length < AUDIT_PAGE) return;
+    after = Number(rows.at(-1)!.seq);
+  }
 }
 
 function now(): string {
