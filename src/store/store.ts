@@ -225,7 +225,8 @@ export interface Store {
   /** One alert, undefined when the viewer may not see its message or it is outside `datasets`. */
   alert(id: number, viewer?: Viewer, datasets?: readonly string[]): Promise<Alert | undefined>;
   /** Changes status and/or assignee and/or adds a note by `actor`; undefined without such an alert. */
-  updateAlert(id: number, change: AlertChange, actor: string): Promise<Alert | undefined>;
+  /** Changes an alert the viewer may see (none: the default viewer, as `alert`); another is left as it is, as if missing. */
+  updateAlert(id: number, change: AlertChange, actor: string, viewer?: Viewer): Promise<Alert | undefined>;
   /** Messages of a dataset in time order after a key, for re-scoring. */
   triageRows(dataset: string, afterKey: number, limit: number): Promise<TriageRow[]>;
   /** Replaces the findings of re-scored messages; keeps every alert an analyst worked on. */

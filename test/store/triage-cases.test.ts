@@ -430,6 +430,11 @@ eachStore('a privileged party hides its messages and their alerts from all but p
   }
   assert.equal((await queue(store, { viewer: REVIEWER })).total, 4);
   assert.equal((await store.alert(leak.id, REVIEWER))?.item.ref, 'l-1');
+  // worked only by whom may see it: for the others there is no such alert, and it stays as it was
+  assert.equal(await store.updateAlert(leak.id, { status: 'dismissed', note: 'nothing' }, 'anna', ANALYST), undefined);
+  assert.equal(await store.updateAlert(leak.id, { status: 'dismissed' }, 'cli:root'), undefined);
+  const worked = await store.updateAlert(leak.id, { status: 'escalated', note: 'advice to a client?' }, 'rita', REVIEWER);
+  assert.deepEqual([worked?.status, worked?.notes.map((n) => [n.author, n.text])], ['escalated', [['rita', 'advice to a client?']]]);
 
   // a case holding the privileged message: the reviewer's bundle keeps it and its alert, others' withhold both
   await store.createCase({ name: 'op-ghost' }, 'root');

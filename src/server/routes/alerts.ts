@@ -142,7 +142,7 @@ export function alertRoutes(deps: ServerDeps): OpenAPIHono<AppEnv> {
       throw new ApiError(404, 'not_found', `no alert #${id}`);
     }
     if (typeof change.assignee === 'string' && !(await deps.store.findUser(change.assignee))) throw new ApiError(400, 'bad_request', `no user "${change.assignee}"`);
-    const updated = await deps.store.updateAlert(id, change, caller.user.name);
+    const updated = await deps.store.updateAlert(id, change, caller.user.name, viewerOf(caller.user));
     await recordAction(deps, c, 'alert.update', String(id), { ...change });
     return c.json(updated!, 200);
   });

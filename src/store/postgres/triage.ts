@@ -124,7 +124,9 @@ export async function alertsOnMessages(s: S, messages: readonly { datasetId: num
   return messages.flatMap((m) => byMessage.get(`${m.datasetId}:${m.key}`) ?? []);
 }
 
-export async function updateAlert(s: S, id: number, change: AlertChange, actor: string): Promise<Alert | undefined> {
+export async function updateAlert(s: S, id: number, change: AlertChange, actor: string, viewer?: Viewer): Promise<Alert | undefined> {
+  // an alert the viewer may not see (a privileged party's, one outside a warrant) is not changed
+  if (!(await alert(s, id, viewer))) return undefined;
   const at = new Date().toISOString();
   const found = await s.db.tx(async (c) => {
     const row = await c.one<{ dataset_id: number }>('SELECT dataset_id FROM alerts WHERE id = $1 FOR UPDATE', [id]);
@@ -143,7 +145,7 @@ export async function updateAlert(s: S, id: number, change: AlertChange, actor: 
     }
     return true;
   });
-  return found ? alert(s, id) : undefined;
+  return found ? alert(s, id, viewer) : undefined;
 }
 
 /** Alert rows (ALERT_SELECT) with their messages and notes, read in one query each. */

@@ -793,7 +793,7 @@ export class SqliteStore implements Store {
   // triage: see triage.ts
   async alerts(query: AlertQuery) { return triage.alerts(this, query); }
   async alert(id: number, viewer?: Viewer, datasets?: readonly string[]) { return triage.alert(this, id, viewer, datasets); }
-  async updateAlert(id: number, change: AlertChange, actor: string) { return triage.updateAlert(this, id, change, actor); }
+  async updateAlert(id: number, change: AlertChange, actor: string, viewer?: Viewer) { return triage.updateAlert(this, id, change, actor, viewer); }
   async triageRows(dataset: string, afterKey: number, limit: number) { return triage.triageRows(this, dataset, afterKey, limit); }
   async applyRescore(dataset: string, chunk: RescoreChunk, toolrun: { component: string; version: string }) { return triage.applyRescore(this, dataset, chunk, toolrun); }
   async addWatchlist(watchlist: NewWatchlist) { return triage.addWatchlist(this, watchlist); }

@@ -103,11 +103,12 @@ export function alert(s: SqliteStore, id: number, viewer?: Viewer, datasets?: re
   return row ? alertOf(s, row) : undefined;
 }
 
-export function updateAlert(s: SqliteStore, id: number, change: AlertChange, actor: string): Alert | undefined {
+export function updateAlert(s: SqliteStore, id: number, change: AlertChange, actor: string, viewer?: Viewer): Alert | undefined {
   const at = new Date().toISOString();
   s.db.exec('BEGIN IMMEDIATE');
   try {
-    if (!s.sql('SELECT 1 AS x FROM alerts WHERE id = ?').get(id)) {
+    // an alert the viewer may not see (a privileged party's, one outside a warrant) is not changed
+    if (!alert(s, id, viewer)) {
       s.db.exec('ROLLBACK');
       return undefined;
     }
@@ -122,7 +123,7 @@ export function updateAlert(s: SqliteStore, id: number, change: AlertChange, act
     s.db.exec('ROLLBACK');
     throw error;
   }
-  return alert(s, id);
+  return alert(s, id, viewer);
 }
 
 function alertOf(s: SqliteStore, row: Row): Alert {
