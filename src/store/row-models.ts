@@ -151,3 +151,30 @@ export function topContacts(sentTo: readonly Row[], receivedFrom: readonly Row[]
 export function toAlertNote(n: Row): AlertNote {
   return { author: String(n.author), at: String(n.at), text: String(n.text) };
 }
+
+/**
+ * A messages row (either store's MESSAGE_SELECT) as the model: `recipients` are the row's
+ * recipient account ids (each store keeps them its own way), `handles` names every account.
+ */
+export function toStoredMessage(row: Row, recipients: readonly number[], handles: ReadonlyMap<number, string>): StoredMessage {
+  const key = String(row.conversation_key);
+  return {
+    id: String(row.uid),
+    ref: optional(row.ref),
+    kind: Number(row.kind) === 1 ? 'note' : 'message',
+    dataset: String(row.dataset),
+    platform: String(row.platform),
+    ts: row.ts_ms == null ? undefined : new Date(Number(row.ts_ms)).toISOString(),
+    from: handles.get(Number(row.sender_id)) ?? `#${row.sender_id}`,
+    to: recipients.map((r) => handles.get(r) ?? `#${r}`),
+    group: key.startsWith('group:') ? key.slice('group:'.length) : undefined,
+    body: String(row.body),
+    lang: optional(row.lang),
+    attachments: row.attachments ? JSON.parse(String(row.attachments)) : [],
+    extra: row.extra ? JSON.parse(String(row.extra)) : undefined,
+    provenance: {
+      sourceId: Number(row.source_id), sourceSha256: String(row.sha256), sourcePath: String(row.path),
+      line: Number(row.line), offset: Number(row.byte_offset),
+    },
+  };
+}

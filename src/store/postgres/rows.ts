@@ -1,7 +1,7 @@
 // Rows of the PostgreSQL store as the model's types: the same shapes the SQLite store returns.
 import type { Source, StoredMessage } from '../../model/items.ts';
 import type { Row } from './db.ts';
-import { optional } from '../row-models.ts';
+import { optional, toStoredMessage as toMessageModel } from '../row-models.ts';
 
 export { optional };
 
@@ -26,27 +26,7 @@ export const MESSAGE_SELECT = `
 
 /** A messages row (MESSAGE_SELECT) with its accounts' handles looked up. */
 export function toStoredMessage(row: Row, handles: ReadonlyMap<number, string>): StoredMessage {
-  const recipients = ((row.recipients as number[] | null) ?? []).map(Number);
-  const key = String(row.conversation_key);
-  return {
-    id: String(row.uid),
-    ref: optional(row.ref),
-    kind: Number(row.kind) === 1 ? 'note' : 'message',
-    dataset: String(row.dataset),
-    platform: String(row.platform),
-    ts: row.ts_ms == null ? undefined : new Date(Number(row.ts_ms)).toISOString(),
-    from: handles.get(Number(row.sender_id)) ?? `#${row.sender_id}`,
-    to: recipients.map((r) => handles.get(r) ?? `#${r}`),
-    group: key.startsWith('group:') ? key.slice('group:'.length) : undefined,
-    body: String(row.body),
-    lang: optional(row.lang),
-    attachments: row.attachments ? JSON.parse(String(row.attachments)) : [],
-    extra: row.extra ? JSON.parse(String(row.extra)) : undefined,
-    provenance: {
-      sourceId: Number(row.source_id), sourceSha256: String(row.sha256), sourcePath: String(row.path),
-      line: Number(row.line), offset: Number(row.byte_offset),
-    },
-  };
+  return toMessageModel(row, ((row.recipients as number[] | null) ?? []).map(Number), handles);
 }
 
 /** The account ids a set of message rows names (senders and recipients). */

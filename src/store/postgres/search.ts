@@ -10,6 +10,7 @@ import { compileSqlite } from '../../search/compile-sqlite.ts';
 import { tokenize } from '../../extract/tokens.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
 import { highlighterOf, hitSnippet } from '../../search/snippet.ts';
+import { countFacets, type FacetRow } from '../../search/facets.ts';
 import type { StoredSearch } from '../store.ts';
 import { FACET_SAMPLE, RELEVANCE_MAX_HITS } from '../sqlite/search.ts';
 import { Params, type PgDatabase, type Queryable, type Row } from './db.ts';
@@ -17,7 +18,6 @@ import { MESSAGE_SELECT, accountIdsOf, toStoredMessage } from './rows.ts';
 import { visibilityConditions } from './scope.ts';
 import type { HandleLookup } from './pg-store.ts';
 
-const FACET_BUCKETS = 20;
 const FUZZY_EXPANSIONS = 64;
 
 export async function runPostgresSearch(db: PgDatabase, request: StoredSearch, handles: HandleLookup): Promise<Omit<SearchResult, 'took_ms'>> {
@@ -162,33 +162,18 @@ async function dayCounts(db: Queryable, from: string, params: Params['values']):
 
 async function facets(db: PgDatabase, from: string, params: Params['values'], total: number, hitsFirst: boolean, handles: HandleLookup): Promise<SearchFacets> {
   const rows = await inKeyOrder(db, 'm.sender_id, m.dataset_id, m.platform, m.lang, m.ts_ms, m.key', from, params, 'DESC', String(FACET_SAMPLE), '0', hitsFirst);
-  const tally = () => new Map<string, number>();
-  const senderIds = tally();
-  const datasetIds = tally();
-  const platform = tally();
-  const language = tally();
-  const day = tally();
-  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-  for (const row of rows) {
-    bump(senderIds, String(row.sender_id));
-    bump(datasetIds, String(row.dataset_id));
-    bump(platform, String(row.platform));
-    bump(language, row.lang == null ? 'unknown' : String(row.lang));
-    bump(day, row.ts_ms == null ? 'undated' : new Date(Number(row.ts_ms)).toISOString().slice(0, 10));
-  }
-  const top = (map: Map<string, number>, limit = FACET_BUCKETS) =>
-    [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value, count]) => ({ value, count }));
-  const topSenders = top(senderIds);
-  const names = await handles(topSenders.map((b) => Number(b.value)));
+  const { sampled, sampleSize, senderIds, datasetIds, platform, language, day } = countFacets(rows as FacetRow[], total);
+  // names only for the buckets shown: a sample can hold thousands of senders
+  const names = await handles(senderIds.map((b) => Number(b.value)));
   const datasets = new Map((await db.query('SELECT id, name FROM datasets')).map((r) => [String(r.id), String(r.name)]));
   return {
-    sampled: total > rows.length,
-    sampleSize: rows.length,
-    sender: topSenders.map((b) => ({ value: names.get(Number(b.value)) ?? `#${b.value}`, count: b.count })),
-    dataset: top(datasetIds).map((b) => ({ value: datasets.get(b.value) ?? b.value, count: b.count })),
-    platform: top(platform),
-    language: top(language),
-    day: [...day].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count })),
+    sampled,
+    sampleSize,
+    sender: senderIds.map((b) => ({ value: names.get(Number(b.value)) ?? `#${b.value}`, count: b.count })),
+    dataset: datasetIds.map((b) => ({ value: datasets.get(b.value) ?? b.value, count: b.count })),
+    platform,
+    language,
+    day,
   };
 }
 

@@ -4,6 +4,7 @@ import type { FacetBucket, SearchFacets, SearchHit, SearchResult, SearchSort } f
 import { compileSqlite, type SqlitePlan, type SqlValue } from '../../search/compile-sqlite.ts';
 import { nearestTerms } from '../../search/edit-distance.ts';
 import { highlighterOf, hitSnippet } from '../../search/snippet.ts';
+import { countFacets, type FacetRow } from '../../search/facets.ts';
 import type { StoredSearch } from '../store.ts';
 import { MESSAGE_SELECT, type SqliteStore } from './sqlite-store.ts';
 import { visibilityConditions } from './scope.ts';
@@ -11,7 +12,6 @@ import { visibilityConditions } from './scope.ts';
 /** bm25 costs per hit and has no top-k pruning: rank only hit sets this small. */
 export const RELEVANCE_MAX_HITS = 5000;
 export const FACET_SAMPLE = 2000;
-const FACET_BUCKETS = 20;
 const FUZZY_EXPANSIONS = 64;
 
 export function runSqliteSearch(store: SqliteStore, request: StoredSearch): Omit<SearchResult, 'took_ms'> {
@@ -120,34 +120,18 @@ function facets(store: SqliteStore, query: FromClause, total: number): SearchFac
   const rows = store.db
     .prepare(`SELECT m.sender_id, m.dataset_id, m.platform, m.lang, m.ts_ms ${from} ORDER BY ${query.key} DESC LIMIT ?`)
     .all(...query.params, FACET_SAMPLE);
-  const tally = () => new Map<string, number>();
-  const senderIds = tally();
-  const datasetIds = tally();
-  const platform = tally();
-  const language = tally();
-  const day = tally();
-  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-  for (const row of rows) {
-    bump(senderIds, String(row.sender_id));
-    bump(datasetIds, String(row.dataset_id));
-    bump(platform, String(row.platform));
-    bump(language, row.lang == null ? 'unknown' : String(row.lang));
-    bump(day, row.ts_ms == null ? 'undated' : new Date(Number(row.ts_ms)).toISOString().slice(0, 10));
-  }
-  const top = (map: Map<string, number>, limit = FACET_BUCKETS) =>
-    [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value, count]) => ({ value, count }));
+  const { sampled, sampleSize, senderIds, datasetIds, platform, language, day } = countFacets(rows as FacetRow[], total);
   // names only for the buckets shown: a sample can hold thousands of senders
-  const topSenders = top(senderIds);
-  const handles = store.handles(topSenders.map((b) => Number(b.value)));
+  const handles = store.handles(senderIds.map((b) => Number(b.value)));
   const names = new Map(store.sql('SELECT id, name FROM datasets').all().map((r) => [String(r.id), String(r.name)]));
   return {
-    sampled: total > rows.length,
-    sampleSize: rows.length,
-    sender: topSenders.map((b) => ({ value: handles.get(Number(b.value))!, count: b.count })),
-    dataset: top(datasetIds).map((b) => ({ value: names.get(b.value) ?? b.value, count: b.count })),
-    platform: top(platform),
-    language: top(language),
-    day: [...day].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count })),
+    sampled,
+    sampleSize,
+    sender: senderIds.map((b) => ({ value: handles.get(Number(b.value))!, count: b.count })),
+    dataset: datasetIds.map((b) => ({ value: names.get(b.value) ?? b.value, count: b.count })),
+    platform,
+    language,
+    day,
   };
 }
 

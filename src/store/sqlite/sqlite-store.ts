@@ -1,6 +1,6 @@
 // The embedded store: one SQLite file (WAL, FTS5) through node:sqlite. Everything here is
 // synchronous underneath; the Store promises keep callers identical for a server database.
-import { optional } from '../row-models.ts';
+import { optional, toStoredMessage as toMessageModel } from '../row-models.ts';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -892,27 +892,7 @@ export class SqliteStore implements Store {
 
   toStoredMessage(row: Row): StoredMessage {
     const recipients: number[] = row.recipients ? JSON.parse(String(row.recipients)) : [];
-    const handles = this.handles([Number(row.sender_id), ...recipients]);
-    const key = String(row.conversation_key);
-    return {
-      id: String(row.uid),
-      ref: optional(row.ref),
-      kind: Number(row.kind) === 1 ? 'note' : 'message',
-      dataset: String(row.dataset),
-      platform: String(row.platform),
-      ts: row.ts_ms == null ? undefined : new Date(Number(row.ts_ms)).toISOString(),
-      from: handles.get(Number(row.sender_id))!,
-      to: recipients.map((r) => handles.get(r)!),
-      group: key.startsWith('group:') ? key.slice('group:'.length) : undefined,
-      body: String(row.body),
-      lang: optional(row.lang),
-      attachments: row.attachments ? JSON.parse(String(row.attachments)) : [],
-      extra: row.extra ? JSON.parse(String(row.extra)) : undefined,
-      provenance: {
-        sourceId: Number(row.source_id), sourceSha256: String(row.sha256), sourcePath: String(row.path),
-        line: Number(row.line), offset: Number(row.byte_offset),
-      },
-    };
+    return toMessageModel(row, recipients, this.handles([Number(row.sender_id), ...recipients]));
   }
 }
 
